@@ -1,0 +1,340 @@
+"""Command line: `pos` starts the terminal app; subcommands script the same services.
+
+Thin on purpose: parse arguments, call `pos.services`, print. Errors become a message and an
+exit code in exactly one place (`PosGroup.invoke`); a clerk never sees a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import Any, NoReturn
+
+import click
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _handle(exc: BaseException) -> NoReturn:
+    """The one place that turns our exceptions into a message and an exit code."""
+    from pos.config import ConfigError
+    from pos.domain.errors import ValidationError
+    from pos.i18n import _, field_label
+    from pos.ledger.errors import ChainBroken, LedgerError
+    from receipts import DecodeError
+
+    if isinstance(exc, ConfigError):
+        _fail(_("Configuration error: {error}", error=str(exc)), EXIT_BAD_INPUT)
+    if isinstance(exc, ValidationError):
+        _fail(f"{field_label(exc.field)}: {exc.message}", EXIT_BAD_INPUT)
+    if isinstance(exc, ChainBroken):
+        _fail(_("Ledger check FAILED at {ticket}: {reason}", ticket=exc.ticket,
+                reason=exc.reason), EXIT_FAIL)
+    if isinstance(exc, DecodeError):
+        _fail(_("Not a receipt file: {error}", error=str(exc)), EXIT_BAD_INPUT)
+    from pos.services import AuthError
+
+    if isinstance(exc, AuthError):
+        _fail(str(exc), EXIT_BAD_INPUT)
+    if isinstance(exc, LedgerError):
+        _fail(str(exc), EXIT_FAIL)
+    log = _crash_log(exc)
+    _fail(_("Unexpected error ({kind}); details were written to {log}.",
+            kind=type(exc).__name__, log=log), EXIT_FAIL)
+
+
+def _crash_log(exc: BaseException) -> str:
+    import traceback
+
+    from pos.locations import user_data_dir
+
+    try:
+        folder = user_data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "crash.log"
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(exc)))
+        return str(path)
+    except OSError:
+        return "stderr"
+
+
+class PosGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException,
+                SystemExit):
+            raise
+        except KeyboardInterrupt:
+            _fail("", 130)
+        except BrokenPipeError:  # `pos history | head`: the reader left; not an error
+            sys.stderr.close()
+            sys.exit(EXIT_OK)
+        except Exception as exc:  # noqa: BLE001 - the single error boundary of the CLI
+            _handle(exc)
+
+
+def _settings(ctx: click.Context):  # noqa: ANN202
+    from pos.config import load_settings
+    from pos.i18n import set_locale
+
+    obj = ctx.ensure_object(dict)
+    if "settings" not in obj:
+        obj["settings"] = load_settings(obj.get("config"))
+        set_locale(obj["settings"].shop.locale)
+    return obj["settings"]
+
+
+def _shop(ctx: click.Context):  # noqa: ANN202
+    from pos.services import Shop
+
+    obj = ctx.ensure_object(dict)
+    if "shop" not in obj:
+        obj["shop"] = Shop.open(_settings(ctx))
+        ctx.call_on_close(obj["shop"].close)
+    return obj["shop"]
+
+
+@click.group(cls=PosGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
+              help="config.toml to use (else $POS_CONFIG, ./config.toml, the user config dir).")
+@click.version_option(package_name="recarga-pos")
+@click.pass_context
+def main(ctx: click.Context, config: str | None) -> None:
+    """Recarga POS: mobile top-ups for bodegas. Without a command, starts the terminal app."""
+    ctx.ensure_object(dict)["config"] = config
+    if ctx.invoked_subcommand is None:
+        settings = _settings(ctx)
+        from pos.tui.app import run_app
+
+        sys.exit(run_app(settings))
+
+
+@main.group()
+def clerk() -> None:
+    """Clerks and managers."""
+
+
+@clerk.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
+@click.option("--pin", default=None, help="PIN (4–8 digits); prompted when omitted.")
+@click.pass_context
+def clerk_add(ctx: click.Context, name: str, role: str, pin: str | None) -> None:
+    """Register a clerk or manager."""
+    if pin is None:
+        if not sys.stdin.isatty():
+            _fail("pin: --pin is required when no terminal is attached.", EXIT_BAD_INPUT)
+        pin = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
+    view = _shop(ctx).add_clerk(name, role, pin or "")
+    click.echo(f"{view.name} ({view.role})")
+
+
+@clerk.command("list")
+@click.pass_context
+def clerk_list(ctx: click.Context) -> None:
+    """List active clerks."""
+    for view in _shop(ctx).clerks():
+        click.echo(f"{view.name}\t{view.role}")
+
+
+def _login(ctx: click.Context, name: str, pin: str, manager: bool = False):  # noqa: ANN202
+    return _shop(ctx).login(name, pin, manager=manager)
+
+
+@main.command()
+@click.option("--clerk", "clerk_name", required=True)
+@click.option("--pin", required=True)
+@click.option("--operator", required=True, help="claro, movistar, entel, bitel (or its key).")
+@click.option("--phone", required=True, help="9 digits starting with 9.")
+@click.option("--amount", required=True, help="Soles, e.g. 20 or 20.50.")
+@click.option("--id", "id_spec", default=None, help="dni:12345678, ce:NUMBER, passport:NUMBER.")
+@click.option("--pay", "method", required=True, help="cash, card, yape or plin.")
+@click.option("--tendered", default=None, help="Cash received (cash; default: exact amount).")
+@click.option("--card", "card_spec", default=None, help="BRAND:LAST4:AUTH, e.g. visa:4242:A1B2C3.")
+@click.option("--op-number", default=None, help="Yape/Plin operation number.")
+@click.option("--request-id", default=None, help="Idempotency key: the same key never sells twice.")
+@click.pass_context
+def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: str, amount: str,
+         id_spec: str | None, method: str, tendered: str | None, card_spec: str | None,
+         op_number: str | None, request_id: str | None) -> None:
+    """Sell a top-up. Prints the ticket number first, then the change."""
+    from pos.domain.money import format_money
+    from pos.i18n import _
+
+    shop = _shop(ctx)
+    draft = shop.build_draft(operator=operator, phone=phone, amount=amount, method=method,
+                             id_spec=id_spec, tendered=tendered, card_spec=card_spec,
+                             op_number=op_number)
+    who = _login(ctx, clerk_name, pin)
+    result = shop.sell(who, draft, request_id=request_id)
+    click.echo(result.ticket)
+    click.echo(_("Change: {change}", change=format_money(result.change)))
+    outcome = result.print_outcome
+    if outcome is not None and not outcome.printed:
+        click.echo(_("Receipt NOT printed ({error}); it waits in the print queue: "
+                     "pos reprint {ticket}", error=outcome.error, ticket=result.ticket), err=True)
+
+
+@main.command()
+@click.argument("ticket")
+@click.option("--reason", required=True)
+@click.option("--clerk", "clerk_name", required=True, help="The authorising manager.")
+@click.option("--pin", required=True)
+@click.pass_context
+def void(ctx: click.Context, ticket: str, reason: str, clerk_name: str, pin: str) -> None:
+    """Void a sale with a reversing entry (manager only)."""
+    from pos.services import normalise_ticket
+
+    ticket = normalise_ticket(ticket)
+    manager = _login(ctx, clerk_name, pin, manager=True)
+    result = _shop(ctx).void(ticket, reason, manager)
+    click.echo(result.ticket)
+
+
+def _parse_date(value: str | None) -> date | None:
+    from pos.domain.errors import ValidationError
+    from pos.i18n import N_
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("date", N_("'{value}' is not a date: use YYYY-MM-DD."),
+                              value=value[:20]) from None
+
+
+@main.command()
+@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD.")
+@click.option("--phone", default=None)
+@click.option("--ticket", default=None)
+@click.option("--id", "id_spec", default=None, help="dni:12345678 …")
+@click.pass_context
+def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str | None,
+            id_spec: str | None) -> None:
+    """Sales and voids, newest first (tab-separated)."""
+    from pos.domain.identity import parse_id_spec
+    from pos.domain.money import format_money
+    from pos.domain.phone import group_phone
+    from pos.receipt_layout import local_time
+
+    when = _parse_date(day)
+    document = parse_id_spec(id_spec) if id_spec else None
+    shop = _shop(ctx)
+    for row in shop.history(day=when, phone=phone, ticket=ticket, document=document):
+        e = row.entry
+        status = f"voided by {row.voided_by}" if row.voided_by else (
+            f"voids {e.ref_ticket}" if e.kind == "void" else "")
+        click.echo("\t".join([
+            e.ticket, local_time(e, shop.tz).strftime("%Y-%m-%d %H:%M:%S"), e.kind, e.clerk,
+            e.operator or "", group_phone(e.phone or ""), format_money(e.amount_cents),
+            e.method or "", status,
+        ]).rstrip())
+
+
+@main.command()
+@click.pass_context
+def verify(ctx: click.Context) -> None:
+    """Check every journal and event chain. Exit 1 naming the first broken ticket."""
+    from pos.i18n import _
+
+    shop = _shop(ctx)
+    with _progress(_("Verifying")) as tick:
+        result = shop.verify(progress=tick)
+    click.echo(_("OK: {entries} entries and {events} events verified.",
+                 entries=result.entries, events=result.events))
+    for series, head in sorted(result.heads.items()):
+        click.echo(f"{series}\t{head[:16]}")
+
+
+class _progress:
+    """A Rich progress line on stderr for long walks (silent when stderr is not a terminal)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._progress: Any = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn
+
+            self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
+                                      TextColumn("{task.completed}"),
+                                      console=Console(stderr=True), transient=True)
+            self._progress.start()
+            task = self._progress.add_task(self.label, total=None)
+            return lambda n: self._progress.update(task, completed=n)
+        return lambda n: None
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+@main.command()
+@click.argument("ticket")
+@click.pass_context
+def reprint(ctx: click.Context, ticket: str) -> None:
+    """Print a copy of a receipt (marked COPY)."""
+    from pos.i18n import _
+
+    outcome = _shop(ctx).reprint(ticket)
+    if not outcome.printed:
+        _fail(_("Receipt NOT printed ({error}); it waits in the print queue.",
+                error=outcome.error), EXIT_FAIL)
+    click.echo(outcome.ticket)
+
+
+@main.command("print-queue")
+@click.option("--retry", is_flag=True, help="Try to print every waiting receipt again.")
+@click.option("--all", "show_all", is_flag=True, help="Also list printed receipts.")
+@click.pass_context
+def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
+    """List receipts waiting to print; --retry prints them."""
+    from pos.i18n import _
+
+    shop = _shop(ctx)
+    if retry:
+        outcomes = shop.retry_print_queue()
+        failed = [o for o in outcomes if not o.printed]
+        for o in outcomes:
+            click.echo(f"{o.ticket}\t{'printed' if o.printed else 'failed: ' + (o.error or '')}")
+        if failed:
+            sys.exit(EXIT_FAIL)
+        return
+    jobs = shop.print_queue(pending_only=not show_all)
+    if not jobs:
+        click.echo(_("The print queue is empty."))
+    for job in jobs:
+        click.echo(f"{job.id}\t{job.ticket}\t{job.kind}\t{job.status}\t{job.attempts}\t"
+                   f"{job.last_error or ''}".rstrip())
+
+
+@main.command("receipt-text")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def receipt_text(file: str) -> None:
+    """Decode an ESC/POS byte file (e.g. the file printer's output) to plain text."""
+    from pathlib import Path
+
+    from receipts import decode
+
+    for number, receipt in enumerate(decode(Path(file).read_bytes()), 1):
+        if number > 1:
+            click.echo("-" * 48)
+        click.echo(receipt.text)
+        for value in receipt.barcodes:
+            click.echo(f"[barcode {value}]")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

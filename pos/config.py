@@ -1,0 +1,273 @@
+"""config.toml → typed, validated settings. A bad file stops start-up with file, key and reason."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pos.domain.sale import Operator
+from pos.locations import config_candidates, user_data_dir
+
+
+class ConfigError(Exception):
+    """config.toml cannot be used: which file, which key, and why."""
+
+    def __init__(self, file: str, key: str, reason: str) -> None:
+        self.file, self.key, self.reason = file, key, reason
+        super().__init__(f"{file}: {key}: {reason}" if key else f"{file}: {reason}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ShopSettings(_Section):
+    name: str = Field("Mi Bodega", min_length=1, max_length=80)
+    ruc: str = "10456789019"
+    address: str = Field("", max_length=200)
+    series: str = Field("R001", pattern=r"^[A-Z][A-Z0-9]{3}$")
+    locale: Literal["es_PE", "es", "en"] = "es_PE"
+    timezone: str = "America/Lima"
+    require_id: bool = True
+
+    @field_validator("ruc")
+    @classmethod
+    def _ruc(cls, value: str) -> str:
+        from stdnum.pe import ruc
+
+        if not ruc.is_valid(value):
+            raise ValueError("not a valid RUC (11 digits with a correct check digit)")
+        return ruc.compact(value)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone, e.g. America/Lima") from None
+        return value
+
+
+class LedgerSettings(_Section):
+    url: str = "sqlite:///ledger.db"
+    id_storage: Literal["masked", "full"] = "masked"
+    key_file: str = "ledger.key"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not (value.startswith("sqlite:///") or value.startswith("postgresql")):
+            raise ValueError("use sqlite:///FILE or postgresql+psycopg://user@host/db")
+        return value
+
+
+class PrinterSettings(_Section):
+    kind: Literal["file", "network", "usb", "serial", "cups", "none"] = "file"
+    path: str = "receipts-out/printer.bin"
+    host: str = "127.0.0.1"
+    port: int = Field(9100, ge=1, le=65535)
+    timeout: float = Field(3.0, gt=0, le=60)
+    usb_vendor: int = Field(0, ge=0, le=0xFFFF)
+    usb_product: int = Field(0, ge=0, le=0xFFFF)
+    serial_port: str = "/dev/ttyS0"
+    baudrate: int = 9600
+    cups_name: str = ""
+    width: Literal[32, 48] = 48
+    profile: str = "default"
+    cash_drawer: bool = False
+
+
+class OperatorSettings(_Section):
+    name: str = Field(min_length=1, max_length=20)
+    key: str = Field(pattern=r"^[1-9]$")
+    min: Decimal = Field(gt=0)
+    max: Decimal = Field(gt=0, le=10000)
+    presets: list[Annotated[Decimal, Field(gt=0)]] = []
+    promotion: list[str] = []
+
+    @model_validator(mode="after")
+    def _range(self) -> OperatorSettings:
+        if self.min > self.max:
+            raise ValueError("min is larger than max")
+        for preset in self.presets:
+            if not self.min <= preset <= self.max:
+                raise ValueError(f"preset {preset} is outside min..max")
+        if len(self.presets) > 9:
+            raise ValueError("at most 9 presets")
+        return self
+
+
+class PaymentSettings(_Section):
+    methods: list[Literal["cash", "card", "yape", "plin"]] = ["cash", "card", "yape", "plin"]
+    card_brands: list[str] = ["visa", "mastercard", "amex", "diners"]
+
+    @field_validator("methods")
+    @classmethod
+    def _methods(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("at least one payment method")
+        return value
+
+
+class ReceiptSettings(_Section):
+    footer: list[str] = ["¡Gracias por su compra!"]
+
+
+class UISettings(_Section):
+    idle_lock_minutes: int = Field(5, ge=0, le=240)
+    theme: str = "textual-dark"
+
+
+DEFAULT_OPERATORS: dict[str, dict[str, Any]] = {
+    "claro": {"name": "Claro", "key": "1", "min": 3, "max": 300, "presets": [5, 10, 20, 30, 50]},
+    "movistar": {"name": "Movistar", "key": "2", "min": 3, "max": 300,
+                 "presets": [5, 10, 20, 30, 50]},
+    "entel": {"name": "Entel", "key": "3", "min": 3, "max": 300, "presets": [5, 10, 20, 30, 50]},
+    "bitel": {"name": "Bitel", "key": "4", "min": 1, "max": 300, "presets": [5, 10, 20, 30, 50]},
+}
+
+
+class SettingsModel(_Section):
+    shop: ShopSettings = ShopSettings()
+    ledger: LedgerSettings = LedgerSettings()
+    printer: PrinterSettings = PrinterSettings()
+    operators: dict[str, OperatorSettings] = Field(
+        default_factory=lambda: {k: OperatorSettings(**v) for k, v in DEFAULT_OPERATORS.items()})
+    payments: PaymentSettings = PaymentSettings()
+    receipt: ReceiptSettings = ReceiptSettings()
+    ui: UISettings = UISettings()
+
+    @field_validator("operators")
+    @classmethod
+    def _operators(cls, value: dict[str, OperatorSettings]) -> dict[str, OperatorSettings]:
+        if not value:
+            raise ValueError("at least one operator")
+        keys = [op.key for op in value.values()]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two operators share the same key")
+        return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The validated configuration plus where it came from."""
+
+    model: SettingsModel
+    source: Path | None  # None: embedded defaults
+    base_dir: Path  # relative paths resolve here
+
+    @property
+    def shop(self) -> ShopSettings:
+        return self.model.shop
+
+    @property
+    def ledger(self) -> LedgerSettings:
+        return self.model.ledger
+
+    @property
+    def printer(self) -> PrinterSettings:
+        return self.model.printer
+
+    @property
+    def payments(self) -> PaymentSettings:
+        return self.model.payments
+
+    @property
+    def receipt(self) -> ReceiptSettings:
+        return self.model.receipt
+
+    @property
+    def ui(self) -> UISettings:
+        return self.model.ui
+
+    @property
+    def operators(self) -> dict[str, Operator]:
+        """Operators as domain values, in key order."""
+        ops = sorted(self.model.operators.items(), key=lambda kv: kv[1].key)
+        return {
+            code: Operator(code=code, name=o.name, key=o.key, min=o.min, max=o.max,
+                           presets=tuple(o.presets), promotion=tuple(o.promotion))
+            for code, o in ops
+        }
+
+    def resolve(self, path: str) -> Path:
+        """A config path made absolute against the config file's folder."""
+        p = Path(os.path.expanduser(path))
+        return p if p.is_absolute() else self.base_dir / p
+
+    @property
+    def ledger_url(self) -> str:
+        """The ledger URL, a relative SQLite path resolved next to config.toml."""
+        url = self.ledger.url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            return "sqlite:///" + str(self.resolve(url.removeprefix("sqlite:///")))
+        return url
+
+    @property
+    def key_path(self) -> Path:
+        return self.resolve(self.ledger.key_file)
+
+    @property
+    def printer_path(self) -> Path:
+        return self.resolve(self.printer.path)
+
+
+def _key_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f"[{parts[0]}]"
+    if parts[0] == "operators" and len(parts) >= 3:
+        return f"[operators.{parts[1]}] {'.'.join(parts[2:])}"
+    return f"[{parts[0]}] {'.'.join(parts[1:])}"
+
+
+def parse_settings(data: dict[str, Any], file: str, base_dir: Path) -> Settings:
+    """Validate a parsed TOML document."""
+    try:
+        model = SettingsModel.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        raise ConfigError(file, _key_of(err["loc"]), msg) from None
+    return Settings(model=model, source=Path(file) if file != "<defaults>" else None,
+                    base_dir=base_dir)
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None) -> Settings:
+    """Find and load config.toml (see `config_candidates`); embedded defaults if none exists."""
+    candidates = config_candidates(explicit)
+    for path in candidates:
+        if path.is_file():
+            return load_file(path)
+        if path.exists():
+            raise ConfigError(str(path), "", "is not a file")
+    if explicit or os.environ.get("POS_CONFIG"):
+        raise ConfigError(str(candidates[0]), "", "file not found")
+    return parse_settings({}, "<defaults>", user_data_dir())
+
+
+def load_file(path: Path) -> Settings:
+    """Load one config file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(str(path), "", f"cannot be read ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), "", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), "", f"is not valid TOML: {exc}") from None
+    return parse_settings(data, str(path), path.resolve().parent)

@@ -1,0 +1,177 @@
+"""The one place that creates engines, opens sessions and migrates the ledger."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlmodel import Session, create_engine
+
+from pos.i18n import _
+from pos.ledger.errors import LedgerError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision in migrations/versions; kept here so that opening an up-to-date ledger
+# need not import Alembic (tests/ledger/test_migrations.py checks it against Alembic's head).
+HEAD_REVISION = "0001"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///") or url == "sqlite:///:memory:":
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def check_sqlite_file(path: Path, create_parent: bool = False) -> None:
+    """Refuse a missing folder, an unwritable folder or a file that is not SQLite — never recreate."""
+    folder = path.parent
+    if not folder.is_dir():
+        if create_parent:
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            raise LedgerError(_("The ledger folder {folder} does not exist.", folder=folder))
+    if path.exists():
+        if not path.is_file():
+            raise LedgerError(_("The ledger {path} is not a file.", path=path))
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise LedgerError(_("The ledger {path} cannot be read: {reason}.",
+                                path=path, reason=exc.strerror)) from None
+        if head and head != SQLITE_MAGIC:
+            raise LedgerError(_("The ledger {path} is not a SQLite database (damaged?). "
+                                "It was left untouched.", path=path))
+        if not os.access(path, os.W_OK):
+            raise LedgerError(_("The ledger {path} is read-only.", path=path))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise LedgerError(_("The ledger folder {folder} is read-only.", folder=folder))
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Autocommit at the driver level so that "begin" below can say BEGIN IMMEDIATE.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # Take the write lock up front: the sequence read and the insert happen under one lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, create_parent: bool = False) -> Engine:
+    """An engine for the ledger URL, with the pragmas DESIGN.md asks for on SQLite."""
+    path = _sqlite_path(url)
+    if path is not None:
+        check_sqlite_file(path, create_parent=create_parent)
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.startswith("postgresql"):
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                             connect_args={"connect_timeout": 5})
+    return create_engine(url)
+
+
+def _alembic_config(connection: Any) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration revision shipped with this code."""
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at, or None for an empty database."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (Alembic); a no-op when already there."""
+    try:
+        current = current_revision(engine)
+        head = HEAD_REVISION
+        if current == head:
+            return
+        if current is None:
+            with engine.connect() as conn:
+                tables = set(inspect(conn).get_table_names())
+            if tables:
+                raise LedgerError(_("The database holds other tables ({tables}); it is not a "
+                                    "ledger of this program and was left untouched.",
+                                    tables=", ".join(sorted(tables))[:100]))
+        from alembic import command
+
+        with engine.begin() as conn:
+            command.upgrade(_alembic_config(conn), "head")
+    except LedgerError:
+        raise
+    except (DatabaseError, OperationalError) as exc:
+        raise LedgerError(_("The ledger cannot be opened: {reason}",
+                            reason=str(exc.orig).splitlines()[0][:200])) from None
+    except SQLAlchemyError as exc:
+        raise LedgerError(_("The ledger cannot be opened: {reason}",
+                            reason=str(exc).splitlines()[0][:200])) from None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error."""
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def load_or_create_key(path: Path, *, ledger_has_entries: bool) -> bytes:
+    """The chain's HMAC key, created with 0600 permissions on first run; never replaced."""
+    if path.exists():
+        try:
+            data = path.read_text(encoding="ascii").strip()
+            key = bytes.fromhex(data)
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise LedgerError(_("The key file {path} cannot be read or is damaged.",
+                                path=path)) from None
+        if len(key) < 32:
+            raise LedgerError(_("The key file {path} is damaged (too short).", path=path))
+        return key
+    if ledger_has_entries:
+        raise LedgerError(_("The key file {path} is missing, but the ledger already has entries: "
+                            "restore the key file from your backup.", path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key.hex() + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return key

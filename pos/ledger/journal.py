@@ -1,0 +1,185 @@
+"""The append-only journal: gapless per-terminal sequence, chained HMAC-SHA256, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, text
+from sqlmodel import Session, SQLModel, col, select
+
+from pos.ledger.errors import ChainBroken
+from pos.ledger.models import GENESIS, EventEntry, JournalEntry
+
+Row = TypeVar("Row", JournalEntry, EventEntry)
+
+
+def ticket_number(series: str, seq: int) -> str:
+    """`R001-00000042`."""
+    return f"{series}-{seq:08d}"
+
+
+def utc_now_text(now: datetime | None = None) -> str:
+    """An aware time as the ledger's UTC text, microsecond precision."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(value: str) -> datetime:
+    """The ledger's UTC text back to an aware datetime."""
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def canonical(row: SQLModel) -> bytes:
+    """The bytes the HMAC covers: every column but `id` and `hash`, as sorted compact JSON."""
+    values = {
+        name: getattr(row, name)
+        for name in type(row).model_fields
+        if name not in ("id", "hash")
+    }
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(key: bytes, row: SQLModel) -> str:
+    """HMAC-SHA256 over the canonical fields, which include the previous entry's hash."""
+    return hmac.new(key, canonical(row), hashlib.sha256).hexdigest()
+
+
+def lock_series(session: Session, lock_name: str) -> None:
+    """Serialise appends to one chain. SQLite already holds the write lock (BEGIN IMMEDIATE)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": lock_name})
+
+
+def business_date_for(session: Session, series: str, now: datetime, tz: ZoneInfo) -> str:
+    """The shop-local date of `now`, moved past any day this terminal already closed (Z)."""
+    local = now.astimezone(tz).date()
+    last_z = session.exec(
+        select(func.max(JournalEntry.business_date)).where(
+            JournalEntry.series == series, JournalEntry.kind == "z")
+    ).one()
+    if last_z is not None and date.fromisoformat(last_z) >= local:
+        local = date.fromisoformat(last_z) + timedelta(days=1)
+    return local.isoformat()
+
+
+def _last(session: Session, model: type[Row], series: str) -> Row | None:
+    return session.exec(
+        select(model).where(model.series == series).order_by(col(model.seq).desc()).limit(1)
+    ).first()
+
+
+def append_entry(
+    session: Session,
+    key: bytes,
+    *,
+    series: str,
+    kind: str,
+    now: datetime,
+    tz: ZoneInfo,
+    **fields: Any,
+) -> JournalEntry:
+    """Add the next entry of `series` inside the caller's transaction and return it."""
+    lock_series(session, f"journal:{series}")
+    last = _last(session, JournalEntry, series)
+    seq = last.seq + 1 if last else 1
+    entry = JournalEntry(
+        series=series,
+        seq=seq,
+        ticket=ticket_number(series, seq),
+        kind=kind,
+        created_at=utc_now_text(now),
+        business_date=fields.pop("business_date", None) or business_date_for(session, series, now, tz),
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+        **fields,
+    )
+    entry.hash = entry_hash(key, entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def append_event(session: Session, key: bytes, *, series: str, kind: str, detail: str = "",
+                 now: datetime | None = None) -> EventEntry:
+    """Add a chained event-log entry inside the caller's transaction."""
+    lock_series(session, f"event:{series}")
+    last = _last(session, EventEntry, series)
+    event = EventEntry(series=series, seq=last.seq + 1 if last else 1,
+                       created_at=utc_now_text(now), kind=kind, detail=detail[:500],
+                       prev_hash=last.hash if last else GENESIS, hash="")
+    event.hash = entry_hash(key, event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    """Figures stored in an entry's `data` column, in one stable form."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class VerifyResult:
+    """What `verify` checked."""
+
+    entries: int = 0
+    events: int = 0
+    heads: dict[str, str] = field(default_factory=dict)  # series -> last hash
+
+
+def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],
+                 progress: Callable[[int], None] | None) -> tuple[int, dict[str, str]]:
+    count = 0
+    heads: dict[str, str] = {}
+    expected_seq: dict[str, int] = {}
+    for row in rows:
+        series = row.series
+        seq = expected_seq.get(series, 1)
+        prev = heads.get(series, GENESIS)
+        name = label(row)
+        if row.seq != seq:
+            what = "missing entry before it" if row.seq > seq else "sequence out of order"
+            raise ChainBroken(name, f"{what} (expected #{seq}, found #{row.seq})")
+        if isinstance(row, JournalEntry) and row.ticket != ticket_number(series, row.seq):
+            raise ChainBroken(name, "ticket number does not match its sequence")
+        if row.prev_hash != prev:
+            raise ChainBroken(name, "previous-hash link broken (an entry was changed, "
+                                    "removed or reordered)")
+        if not hmac.compare_digest(row.hash, entry_hash(key, row)):
+            raise ChainBroken(name, "contents do not match the entry's signature "
+                                    "(edited or forged)")
+        heads[series] = row.hash
+        expected_seq[series] = seq + 1
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    return count, heads
+
+
+def verify(session: Session, key: bytes,
+           progress: Callable[[int], None] | None = None) -> VerifyResult:
+    """Walk every chain; raise `ChainBroken` naming the first entry where one breaks."""
+    journal = session.exec(
+        select(JournalEntry).order_by(JournalEntry.series, JournalEntry.seq)
+        .execution_options(yield_per=2000)
+    )
+    entries, heads = _check_chain(journal, key, lambda r: r.ticket, progress)
+    events = session.exec(
+        select(EventEntry).order_by(EventEntry.series, EventEntry.seq)
+        .execution_options(yield_per=2000)
+    )
+    n_events, _ = _check_chain(events, key, lambda r: f"event {r.series}#{r.seq}", None)
+    return VerifyResult(entries=entries, events=n_events, heads=heads)
+
+
+def chain_head(session: Session, series: str) -> JournalEntry | None:
+    """The last entry of a terminal's chain."""
+    return _last(session, JournalEntry, series)

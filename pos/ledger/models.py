@@ -1,0 +1,96 @@
+"""The ledger's tables. Money in integer céntimos; times as ISO-8601 UTC text."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+GENESIS = "0" * 64
+
+
+class JournalEntry(SQLModel, table=True):
+    """One append-only, chained journal entry: a sale, a void, a shift event or a Z close."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (
+        UniqueConstraint("series", "seq", name="uq_journal_series_seq"),
+        Index("ix_journal_series_date", "series", "business_date"),
+        Index("ix_journal_date", "business_date"),
+        Index("ix_journal_phone", "phone"),
+        Index("ix_journal_series_kind", "series", "kind", "business_date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    series: str = Field(max_length=8)
+    seq: int
+    ticket: str = Field(max_length=20, unique=True)
+    kind: str = Field(max_length=16)  # sale | void | shift_open | shift_close | z
+    created_at: str = Field(max_length=32)  # UTC, e.g. 2026-11-25T18:06:55.123456Z
+    business_date: str = Field(max_length=10)  # shop-local date, YYYY-MM-DD
+    clerk: str = Field(max_length=40)
+    operator: str | None = Field(default=None, max_length=20)
+    phone: str | None = Field(default=None, max_length=9)
+    amount_cents: int = 0  # a void carries the negative of the voided amount
+    method: str | None = Field(default=None, max_length=8)
+    tendered_cents: int | None = None
+    change_cents: int | None = None
+    card_brand: str | None = Field(default=None, max_length=20)
+    card_last4: str | None = Field(default=None, max_length=4)
+    card_auth: str | None = Field(default=None, max_length=12)
+    op_number: str | None = Field(default=None, max_length=20)
+    id_type: str | None = Field(default=None, max_length=10)
+    id_masked: str | None = Field(default=None, max_length=30)
+    id_digest: str | None = Field(default=None, max_length=64)
+    id_number: str | None = Field(default=None, max_length=12)  # only with id_storage = "full"
+    ref_ticket: str | None = Field(default=None, max_length=20)  # the voided ticket
+    reason: str | None = Field(default=None, max_length=200)
+    request_id: str | None = Field(default=None, max_length=64, unique=True)
+    data: str | None = None  # canonical JSON: shift and Z figures
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class EventEntry(SQLModel, table=True):
+    """Chained event log: start-up, printer faults, voids, failed manager PINs."""
+
+    __tablename__ = "event_log"
+    __table_args__ = (UniqueConstraint("series", "seq", name="uq_event_series_seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    series: str = Field(max_length=8)
+    seq: int
+    created_at: str = Field(max_length=32)
+    kind: str = Field(max_length=24)
+    detail: str = Field(default="", max_length=500)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class PrintJob(SQLModel, table=True):
+    """A receipt waiting to print, printed, or failed. Lives outside the journal on purpose."""
+
+    __tablename__ = "print_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series: str = Field(max_length=8, index=True)
+    ticket: str = Field(max_length=20, index=True)
+    kind: str = Field(max_length=16)  # sale | void | reprint | x | z | shift
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    status: str = Field(default="pending", max_length=10, index=True)  # pending|printed|failed
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=300)
+    created_at: str = Field(max_length=32)
+    printed_at: str | None = Field(default=None, max_length=32)
+
+
+class Clerk(SQLModel, table=True):
+    """Someone who sells (clerk) or also voids and closes the day (manager)."""
+
+    __tablename__ = "clerk"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40, unique=True)
+    role: str = Field(max_length=10)  # clerk | manager
+    pin_hash: str = Field(max_length=200)
+    active: bool = True
+    created_at: str = Field(max_length=32)

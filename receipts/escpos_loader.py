@@ -1,0 +1,69 @@
+"""Import python-escpos lazily and without its side effects.
+
+Importing `escpos` costs ~200 ms, calls `logging.basicConfig()` (a stderr handler on the
+root logger, which would draw over a Textual screen) and loads its capabilities database;
+with ESCPOS_CAPABILITIES_PICKLE_DIR pointing at a cache folder that load is a pickle read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from types import ModuleType
+
+_lock = threading.Lock()
+PICKLE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
+
+
+def _prepare_pickle_dir() -> None:
+    folder = os.environ.get(PICKLE_ENV)
+    if not folder:
+        import platformdirs
+
+        folder = os.path.join(platformdirs.user_cache_dir("recarga-pos"), "escpos")
+    try:
+        # escpos fails with FileNotFoundError if the folder does not exist.
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        # Unwritable cache: let escpos fall back to its own temporary folder.
+        if os.environ.get(PICKLE_ENV) == folder:
+            del os.environ[PICKLE_ENV]
+        return
+    os.environ[PICKLE_ENV] = folder
+
+
+@contextlib.contextmanager
+def quiet_root_logger() -> Iterator[None]:
+    """Undo root-logger handlers added meanwhile.
+
+    escpos calls `logging.basicConfig()` on import, and its printer classes log through
+    the module-level `logging.info()`/`logging.error()`, which do the same when the
+    root logger has no handler yet.
+    """
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers_before:
+                root.removeHandler(handler)
+
+
+def escpos_printer() -> ModuleType:
+    """Return the `escpos.printer` module, importing it on first use."""
+    module = sys.modules.get("escpos.printer")
+    if module is not None:
+        return module
+    with _lock:
+        module = sys.modules.get("escpos.printer")
+        if module is not None:
+            return module
+        _prepare_pickle_dir()
+        with quiet_root_logger():
+            import escpos.printer as module
+        return module

@@ -1,0 +1,333 @@
+"""Send rendered receipt bytes to a printer, turning every failure into PrinterError."""
+
+from __future__ import annotations
+
+import errno
+import os
+import select
+import socket
+import stat
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .escpos_loader import escpos_printer, quiet_root_logger
+
+KINDS = ("file", "network", "usb", "serial", "cups", "none")
+
+# errno values that mean "the destination cannot take a file", not "the device left".
+_UNWRITABLE = {
+    errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.ENOSPC,
+    errno.EDQUOT, errno.EFBIG, errno.ENAMETOOLONG, errno.ENOENT, errno.ELOOP, errno.EEXIST,
+}
+_DEVICE_GONE = {errno.ENODEV, errno.ENXIO, errno.ENOENT, errno.EBUSY}
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    """Where and how receipts are printed (the [printer] table of config.toml)."""
+
+    kind: str = "file"
+    path: str = "receipts-out/printer.bin"
+    host: str = "127.0.0.1"
+    port: int = 9100
+    timeout: float = 3.0
+    usb_vendor: int = 0
+    usb_product: int = 0
+    serial_port: str = "/dev/ttyS0"
+    baudrate: int = 9600
+    cups_name: str = ""
+    width: int = 48
+    profile: str = "default"
+    cash_drawer: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"printer kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if self.width not in (32, 48):
+            raise ValueError(f"printer width must be 32 or 48 columns, not {self.width!r}")
+        if self.timeout <= 0:
+            raise ValueError("printer timeout must be positive")
+
+
+class PrinterError(Exception):
+    """A receipt could not be printed. `reason` is a stable code, the message is for people.
+
+    Reasons: unwritable, unavailable, refused, timeout, disconnected, unreachable.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason, self.message))
+
+
+def _strerror(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower() if exc.errno else str(exc) or "error"
+
+
+# -- file ------------------------------------------------------------------
+
+
+def _is_device_path(path: str) -> bool:
+    return os.path.abspath(path).startswith("/dev/")
+
+
+def _write_all(fd: int, data: bytes, timeout: float, where: str) -> None:
+    view = memoryview(data)
+    written = 0
+    deadline = time.monotonic() + timeout
+    while written < len(view):
+        try:
+            count = os.write(fd, view[written:])
+        except BlockingIOError:
+            # A device file opened non-blocking: wait for room, but not forever
+            # (a printer out of paper stops reading).
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([], [fd], [], remaining)[1]:
+                raise PrinterError(
+                    "timeout", f"Printer {where} stopped taking data (paper out or offline?)"
+                ) from None
+            continue
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
+                raise PrinterError("unwritable", f"Cannot write to {where}: {_strerror(exc)}") from exc
+            raise PrinterError(
+                "disconnected", f"Printer {where} went away mid-receipt: {_strerror(exc)}"
+            ) from exc
+        if count == 0:
+            raise PrinterError("disconnected", f"Printer {where} stopped taking data")
+        written += count
+
+
+def _send_file(config: PrinterConfig, data: bytes) -> None:
+    path = config.path
+    try:
+        info: os.stat_result | None = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise PrinterError("unwritable", f"Cannot write to {path}: {_strerror(exc)}") from exc
+    device = info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode))
+    if info is None and _is_device_path(path):
+        # Never create a plain file in /dev: the printer is unplugged or switched off.
+        raise PrinterError("unavailable", f"Printer device {path} not found (is it on?)")
+    if device:
+        flags = os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY
+    else:
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+        parent = os.path.dirname(path)
+        try:
+            if parent:
+                os.makedirs(parent, exist_ok=True)
+        except OSError as exc:
+            raise PrinterError("unwritable", f"Cannot create folder for {path}: {_strerror(exc)}") from exc
+    try:
+        fd = os.open(path, flags | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        if device and exc.errno in _DEVICE_GONE:
+            raise PrinterError("unavailable", f"Printer device {path} is not available") from exc
+        raise PrinterError("unwritable", f"Cannot write to {path}: {_strerror(exc)}") from exc
+    try:
+        _write_all(fd, data, config.timeout, path)
+    finally:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+
+
+def _check_file(config: PrinterConfig) -> str | None:
+    path = config.path
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        return f"Cannot use {path}: {_strerror(exc)}"
+    if info is None:
+        if _is_device_path(path):
+            return f"Printer device {path} not found (is it on?)"
+        ancestor = os.path.dirname(os.path.abspath(path))
+        while not os.path.exists(ancestor):
+            ancestor = os.path.dirname(ancestor)
+        if not os.path.isdir(ancestor):
+            return f"Cannot create {path}: {ancestor} is not a folder"
+        if not os.access(ancestor, os.W_OK | os.X_OK):
+            return f"Cannot create {path}: {ancestor} is not writable"
+        return None
+    if stat.S_ISDIR(info.st_mode):
+        return f"Cannot write to {path}: it is a folder"
+    if not os.access(path, os.W_OK):
+        return f"Cannot write to {path}: permission denied"
+    return None
+
+
+# -- network ---------------------------------------------------------------
+
+
+def _connect(config: PrinterConfig) -> socket.socket:
+    where = f"{config.host}:{config.port}"
+    try:
+        return socket.create_connection((config.host, config.port), timeout=config.timeout)
+    except ConnectionRefusedError as exc:
+        raise PrinterError("refused", f"Printer at {where} refused the connection") from exc
+    except TimeoutError as exc:
+        raise PrinterError("timeout", f"Printer at {where} did not answer in time") from exc
+    except socket.gaierror as exc:
+        raise PrinterError("unreachable", f"Unknown printer host {config.host}") from exc
+    except (OSError, OverflowError, ValueError) as exc:
+        message = _strerror(exc) if isinstance(exc, OSError) else "bad address"
+        raise PrinterError("unreachable", f"Cannot reach printer at {where}: {message}") from exc
+
+
+def _send_network(config: PrinterConfig, data: bytes) -> None:
+    where = f"{config.host}:{config.port}"
+    # Plain socket: escpos's Network printer blocks up to 60 s.
+    sock = _connect(config)
+    try:
+        # The socket timeout bounds the whole sendall, not each chunk.
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)
+    except TimeoutError as exc:
+        raise PrinterError("timeout", f"Printer at {where} stopped taking data") from exc
+    except OSError as exc:
+        raise PrinterError(
+            "disconnected", f"Printer at {where} closed the connection mid-receipt"
+        ) from exc
+    finally:
+        sock.close()
+
+
+def _check_network(config: PrinterConfig) -> str | None:
+    try:
+        _connect(config).close()
+    except PrinterError as exc:
+        return exc.message
+    return None
+
+
+# -- usb, serial, cups (through python-escpos) -------------------------------
+
+_NEEDS = {"usb": "pyusb", "serial": "pyserial", "cups": "pycups"}
+
+
+def _escpos_device(config: PrinterConfig) -> Any:
+    try:
+        module = escpos_printer()
+    except Exception as exc:  # a broken install must not crash a sale
+        raise PrinterError("unavailable", "The python-escpos library cannot be loaded") from exc
+    cls = {"usb": module.Usb, "serial": module.Serial, "cups": module.CupsPrinter}[config.kind]
+    if not cls.is_usable():
+        raise PrinterError(
+            "unavailable", f"{config.kind.upper()} printing needs the {_NEEDS[config.kind]} package"
+        )
+    try:
+        with quiet_root_logger():
+            if config.kind == "usb":
+                return cls(
+                    config.usb_vendor,
+                    config.usb_product,
+                    timeout=max(1, int(config.timeout * 1000)),
+                    profile=config.profile,
+                )
+            if config.kind == "serial":
+                return cls(
+                    devfile=config.serial_port,
+                    baudrate=config.baudrate,
+                    timeout=config.timeout,
+                    profile=config.profile,
+                )
+            return cls(printer_name=config.cups_name, profile=config.profile)
+    except Exception as exc:
+        raise PrinterError("unavailable", f"Cannot set up the {config.kind} printer") from exc
+
+
+def _describe(config: PrinterConfig) -> str:
+    if config.kind == "usb":
+        return f"USB printer {config.usb_vendor:04x}:{config.usb_product:04x}"
+    if config.kind == "serial":
+        return f"serial printer on {config.serial_port}"
+    return f"CUPS printer {config.cups_name or '(default)'}"
+
+
+def _open_device(config: PrinterConfig, device: Any) -> None:
+    try:
+        with quiet_root_logger():
+            device.open()
+    except Exception as exc:
+        raise PrinterError("unavailable", f"{_describe(config)} is not available") from exc
+
+
+def _close_device(device: Any) -> None:
+    try:
+        with quiet_root_logger():
+            device.close()
+    except Exception:
+        pass
+
+
+def _send_escpos(config: PrinterConfig, data: bytes) -> None:
+    device = _escpos_device(config)
+    _open_device(config, device)
+    try:
+        with quiet_root_logger():
+            device._raw(data)
+            if config.kind == "cups":
+                device.close()  # CUPS queues the job on close
+    except Exception as exc:
+        raise PrinterError(
+            "disconnected", f"{_describe(config)} went away mid-receipt"
+        ) from exc
+    finally:
+        _close_device(device)
+
+
+def _check_escpos(config: PrinterConfig) -> str | None:
+    try:
+        device = _escpos_device(config)
+        _open_device(config, device)
+    except PrinterError as exc:
+        return exc.message
+    _close_device(device)
+    return None
+
+
+# -- public ------------------------------------------------------------------
+
+
+def send(config: PrinterConfig, data: bytes) -> None:
+    """Write already rendered bytes to the configured printer; raise PrinterError on failure."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("send() needs bytes")
+    data = bytes(data)
+    if config.kind == "none":
+        return
+    try:
+        if config.kind == "file":
+            _send_file(config, data)
+        elif config.kind == "network":
+            _send_network(config, data)
+        else:
+            _send_escpos(config, data)
+    except PrinterError:
+        raise
+    except Exception as exc:  # last line of defence: a sale never sees a raw exception
+        raise PrinterError("unavailable", f"Printing failed: {type(exc).__name__}") from exc
+
+
+def check(config: PrinterConfig) -> str | None:
+    """Describe what would stop printing right now, or None; prints nothing."""
+    if config.kind == "none":
+        return None
+    try:
+        if config.kind == "file":
+            return _check_file(config)
+        if config.kind == "network":
+            return _check_network(config)
+        return _check_escpos(config)
+    except Exception as exc:
+        return f"Cannot check the printer: {type(exc).__name__}"
