@@ -18,6 +18,9 @@ _TRANSLITERATIONS: dict[str, str] = {
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2026": "...", "\u2022": "*", "\u00b7": ".", "\u2122": "TM",
     "\u20ac": "EUR", "\u2116": "No", "\u2190": "<-", "\u2192": "->",
+    # Letters without a Unicode decomposition to strip accents from.
+    "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0152": "OE",
+    "\u0153": "oe", "\u0131": "i",
 }
 
 REPLACEMENT = "?"
