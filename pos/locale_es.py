@@ -57,6 +57,110 @@ MESSAGES: dict[str, str] = {
     "The authorisation code has 4 to 12 letters or digits.":
         "El código de autorización tiene de 4 a 12 letras o dígitos.",
     "The operation number has 4 to 20 digits.": "El número de operación tiene de 4 a 20 dígitos.",
+    # foundation: cli, ledger, services, receipts
+    "Unexpected error ({kind}); details were written to {log}.":
+        "Error inesperado ({kind}); los detalles se guardaron en {log}.",
+    "Change: {change}": "Vuelto: {change}",
+    "OK: {entries} entries and {events} events verified.":
+        "OK: {entries} asientos y {events} eventos verificados.",
+    "Configuration error: {error}": "Error de configuración: {error}",
+    "Ledger check FAILED at {ticket}: {reason}":
+        "La verificación del libro FALLÓ en {ticket}: {reason}",
+    "Not a receipt file: {error}": "No es un archivo de tickets: {error}",
+    "Receipt NOT printed ({error}); it waits in the print queue: pos reprint {ticket}":
+        "Ticket NO impreso ({error}); espera en la cola de impresión: pos reprint {ticket}",
+    "Verifying": "Verificando",
+    "Receipt NOT printed ({error}); it waits in the print queue.":
+        "Ticket NO impreso ({error}); espera en la cola de impresión.",
+    "The print queue is empty.": "La cola de impresión está vacía.",
+    "'{value}' is not a date: use YYYY-MM-DD.": "'{value}' no es una fecha: use AAAA-MM-DD.",
+    "A mobile number starts with 9.": "Un número de celular empieza con 9.",
+    "amount": "monto",
+    "phone": "celular",
+    "operator": "operador",
+    "ID document": "documento",
+    "document type": "tipo de documento",
+    "document number": "número de documento",
+    "payment": "pago",
+    "received": "recibido",
+    "card": "tarjeta",
+    "card brand": "marca de tarjeta",
+    "card last 4": "últimos 4 de la tarjeta",
+    "authorisation code": "código de autorización",
+    "operation number": "número de operación",
+    "ticket": "ticket",
+    "reason": "motivo",
+    "name": "nombre",
+    "role": "rol",
+    "PIN": "PIN",
+    "date": "fecha",
+    "counted cash": "efectivo contado",
+    "starting cash": "fondo inicial",
+    "The ledger folder {folder} is read-only.":
+        "La carpeta del libro {folder} es de solo lectura.",
+    "The key file {path} is missing, but the ledger already has entries: "
+    "restore the key file from your backup.":
+        "Falta el archivo de clave {path}, pero el libro ya tiene asientos: "
+        "restaure el archivo de clave desde su copia de respaldo.",
+    "The ledger folder {folder} does not exist.": "La carpeta del libro {folder} no existe.",
+    "The ledger {path} is not a file.": "El libro {path} no es un archivo.",
+    "The ledger {path} is not a SQLite database (damaged?). It was left untouched.":
+        "El libro {path} no es una base de datos SQLite (¿dañada?). No se modificó.",
+    "The ledger {path} is read-only.": "El libro {path} es de solo lectura.",
+    "The ledger cannot be opened: {reason}": "No se puede abrir el libro: {reason}",
+    "The key file {path} is damaged (too short).":
+        "El archivo de clave {path} está dañado (muy corto).",
+    "The ledger {path} cannot be read: {reason}.": "No se puede leer el libro {path}: {reason}.",
+    "The database holds other tables ({tables}); it is not a ledger of this program and was "
+    "left untouched.":
+        "La base de datos tiene otras tablas ({tables}); no es un libro de este programa y no "
+        "se modificó.",
+    "The key file {path} cannot be read or is damaged.":
+        "No se puede leer el archivo de clave {path} o está dañado.",
+    "Check code: {code}": "Código de control: {code}",
+    "Ticket": "Ticket",
+    "Date": "Fecha",
+    "Clerk": "Cajero",
+    "Paid with": "Pagó con",
+    "TOP-UP": "RECARGA",
+    "VOID": "ANULACIÓN",
+    "Received": "Recibido",
+    "Change": "Vuelto",
+    "COPY": "COPIA",
+    "Voids ticket": "Anula ticket",
+    "Phone": "Celular",
+    "Amount": "Monto",
+    "Reason": "Motivo",
+    "Authorisation": "Autorización",
+    "Operation no.": "N.º de operación",
+    "Operator": "Operador",
+    "Customer ID": "Documento",
+    "Refund with": "Devolución en",
+    "'{value}' is not a ticket number (e.g. R001-00000042).":
+        "'{value}' no es un número de ticket (p. ej. R001-00000042).",
+    "The ledger is not open.": "El libro no está abierto.",
+    "The name must have 1 to 40 letters.": "El nombre debe tener de 1 a 40 letras.",
+    "The role must be clerk or manager.": "El rol debe ser clerk (cajero) o manager (encargado).",
+    "The PIN has 4 to 8 digits.": "El PIN tiene de 4 a 8 dígitos.",
+    "Wrong name or PIN.": "Nombre o PIN incorrecto.",
+    "{name} is not a manager.": "{name} no es encargado.",
+    "This shop does not take {method}.": "Esta tienda no acepta {method}.",
+    "Write the reason for the void (3 letters or more).":
+        "Escriba el motivo de la anulación (3 letras o más).",
+    "The reason is too long (200 letters at most).":
+        "El motivo es demasiado largo (200 letras como máximo).",
+    "Ticket {ticket} does not exist.": "El ticket {ticket} no existe.",
+    "The ledger refused the entry: {reason}": "El libro rechazó el asiento: {reason}",
+    "The ledger is not reachable; nothing was saved ({reason}).":
+        "No se puede acceder al libro; no se guardó nada ({reason}).",
+    "There is already a clerk named {name}.": "Ya existe un cajero llamado {name}.",
+    "No print job {job}.": "No existe el trabajo de impresión {job}.",
+    "Ticket {ticket} is not a sale.": "El ticket {ticket} no es una venta.",
+    "Ticket {ticket} was already voided by {void}.": "El ticket {ticket} ya fue anulado por {void}.",
+    "This business day is already closed (Z).": "Este día ya fue cerrado (Z).",
+    "Write the card as BRAND:LAST4:AUTH, e.g. visa:4242:123456.":
+        "Escriba la tarjeta como MARCA:ÚLTIMOS4:AUTORIZACIÓN, p. ej. visa:4242:123456.",
+    "Ticket {ticket} has no receipt to reprint.": "El ticket {ticket} no tiene comprobante para reimprimir.",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",

@@ -15,7 +15,11 @@ ESC, GS, LF = 0x1B, 0x1D, 0x0A
 CODE_PAGES: dict[int, str] = {0: "cp437", 2: "cp850", 16: "cp1252", 19: "cp858"}
 
 _ESC_ONE_ARG = frozenset(b"!EG{d3")  # ESC x n, any n
-_ESC_RANGED = {ord("a"): b"\x00\x01\x02012", ord("-"): b"\x00\x01\x02012", ord("M"): b"\x00\x01\x0201"}
+_ESC_RANGED = {
+    ord("a"): b"\x00\x01\x02012",
+    ord("-"): b"\x00\x01\x02012",
+    ord("M"): b"\x00\x01\x0201",
+}
 _GS_ONE_ARG = frozenset(b"Bb")
 _HRI_POSITIONS = b"\x00\x01\x02\x030123"
 

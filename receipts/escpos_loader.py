@@ -65,5 +65,6 @@ def escpos_printer() -> ModuleType:
             return module
         _prepare_pickle_dir()
         with quiet_root_logger():
-            import escpos.printer as module
-        return module
+            import escpos.printer
+
+        return escpos.printer

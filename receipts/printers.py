@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import select
@@ -15,11 +16,6 @@ from .escpos_loader import escpos_printer, quiet_root_logger
 
 KINDS = ("file", "network", "usb", "serial", "cups", "none")
 
-# errno values that mean "the destination cannot take a file", not "the device left".
-_UNWRITABLE = {
-    errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.ENOSPC,
-    errno.EDQUOT, errno.EFBIG, errno.ENAMETOOLONG, errno.ENOENT, errno.ELOOP, errno.EEXIST,
-}
 _DEVICE_GONE = {errno.ENODEV, errno.ENXIO, errno.ENOENT, errno.EBUSY}
 
 
@@ -94,7 +90,9 @@ def _write_all(fd: int, data: bytes, timeout: float, where: str) -> None:
             continue
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS):
-                raise PrinterError("unwritable", f"Cannot write to {where}: {_strerror(exc)}") from exc
+                raise PrinterError(
+                    "unwritable", f"Cannot write to {where}: {_strerror(exc)}"
+                ) from exc
             raise PrinterError(
                 "disconnected", f"Printer {where} went away mid-receipt: {_strerror(exc)}"
             ) from exc
@@ -107,7 +105,7 @@ def _send_file(config: PrinterConfig, data: bytes) -> None:
     path = config.path
     try:
         info: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         info = None
     except OSError as exc:
         raise PrinterError("unwritable", f"Cannot write to {path}: {_strerror(exc)}") from exc
@@ -124,7 +122,9 @@ def _send_file(config: PrinterConfig, data: bytes) -> None:
             if parent:
                 os.makedirs(parent, exist_ok=True)
         except OSError as exc:
-            raise PrinterError("unwritable", f"Cannot create folder for {path}: {_strerror(exc)}") from exc
+            raise PrinterError(
+                "unwritable", f"Cannot create folder for {path}: {_strerror(exc)}"
+            ) from exc
     try:
         fd = os.open(path, flags | os.O_CLOEXEC, 0o644)
     except OSError as exc:
@@ -144,7 +144,7 @@ def _check_file(config: PrinterConfig) -> str | None:
     path = config.path
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         info = None
     except OSError as exc:
         return f"Cannot use {path}: {_strerror(exc)}"
@@ -263,11 +263,9 @@ def _open_device(config: PrinterConfig, device: Any) -> None:
 
 
 def _close_device(device: Any) -> None:
-    try:
-        with quiet_root_logger():
-            device.close()
-    except Exception:
-        pass
+    # Best effort after a failure that is already being reported.
+    with contextlib.suppress(Exception), quiet_root_logger():
+        device.close()
 
 
 def _send_escpos(config: PrinterConfig, data: bytes) -> None:
@@ -279,9 +277,7 @@ def _send_escpos(config: PrinterConfig, data: bytes) -> None:
             if config.kind == "cups":
                 device.close()  # CUPS queues the job on close
     except Exception as exc:
-        raise PrinterError(
-            "disconnected", f"{_describe(config)} went away mid-receipt"
-        ) from exc
+        raise PrinterError("disconnected", f"{_describe(config)} went away mid-receipt") from exc
     finally:
         _close_device(device)
 
@@ -329,5 +325,5 @@ def check(config: PrinterConfig) -> str | None:
         if config.kind == "network":
             return _check_network(config)
         return _check_escpos(config)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - check() reports, it never raises
         return f"Cannot check the printer: {type(exc).__name__}"

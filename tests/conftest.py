@@ -2,4 +2,86 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 pytest_plugins = ["tests.pgserver"]
+
+CONFIGS = Path(__file__).parent / "configs"
+FIXED_NOW = datetime(2026, 11, 25, 15, 30, 0, tzinfo=timezone.utc)  # 10:30 in Lima
+
+BASE_CONFIG: dict[str, Any] = {
+    "shop": {"name": "Bodega Doña Rosa", "ruc": "10456789019",
+             "address": "Jr. Huallaga 123, Lima", "series": "R001"},
+    "ledger": {"url": "sqlite:///ledger.db", "key_file": "ledger.key"},
+    "printer": {"kind": "file", "path": "out/printer.bin", "width": 48},
+}
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge two TOML-like dicts (extra wins)."""
+    out = copy.deepcopy(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Any]:
+    """Settings for a shop living in tmp_path; keyword sections override BASE_CONFIG."""
+    from pos.config import parse_settings
+
+    def factory(**sections: dict[str, Any]) -> Any:
+        return parse_settings(merge(BASE_CONFIG, sections), str(tmp_path / "config.toml"),
+                              tmp_path)
+
+    return factory
+
+
+class Clock:
+    """A settable clock for business-date tests."""
+
+    def __init__(self, now: datetime = FIXED_NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def shop(make_settings: Callable[..., Any], clock: Clock) -> Iterator[Any]:
+    """An open Shop on a real SQLite file, with manager Rosa (1234) and clerk Juan (5678)."""
+    from pos.i18n import set_locale
+    from pos.services import Shop
+
+    set_locale("es_PE")
+    opened = Shop.open(make_settings(), clock=clock)
+    opened.add_clerk("Rosa", "manager", "1234")
+    opened.add_clerk("Juan", "clerk", "5678")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def printed(tmp_path: Path) -> Callable[[], list[Any]]:
+    """Decode everything the file printer received so far."""
+    from receipts import decode
+
+    def read() -> list[Any]:
+        path = tmp_path / "out" / "printer.bin"
+        return decode(path.read_bytes()) if path.exists() else []
+
+    return read

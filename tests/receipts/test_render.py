@@ -152,7 +152,9 @@ def test_characters_outside_cp858_are_replaced_on_purpose() -> None:
     [decoded] = decode(data)
     assert decoded.lines[0] == "Tienda ? ??"
     assert 'Recarga - "promo" ...' in decoded.lines
-    assert any(line.startswith("Cliente @ :") and line.endswith("Lódz o ñ") for line in decoded.lines)
+    assert any(
+        line.startswith("Cliente @ :") and line.endswith("Lódz o ñ") for line in decoded.lines
+    )
     assert "zerowidth €5" in decoded.lines  # € exists in CP858 (not in CP850)
     # Control characters never reach the printer as commands.
     body = data[data.index(b"Cliente") :]
@@ -204,8 +206,11 @@ def test_any_spanish_text_fits_and_survives(width, header, title, rows, section_
 @given(width=st.sampled_from(WIDTHS), text=st.text(max_size=60), mark=st.text(max_size=30))
 def test_any_unicode_never_crashes(width: int, text: str, mark: str) -> None:
     receipt = Receipt(
-        header=(text,), title=text, mark=mark or None,
-        sections=(Section(rows=(Row(text, text),), title=text),), footer=(text,),
+        header=(text,),
+        title=text,
+        mark=mark or None,
+        sections=(Section(rows=(Row(text, text),), title=text),),
+        footer=(text,),
     )
     [decoded] = decode(render(receipt, width=width))
     assert_fits(decoded, width)

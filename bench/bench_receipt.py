@@ -1,0 +1,96 @@
+"""Receipt render cost against bare python-escpos writing the same lines.
+
+Plain script: `python bench/bench_receipt.py`. `run()` returns the figures as a dict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import statistics
+import time
+from collections.abc import Callable
+
+from receipts import Receipt, Row, Section, decode, render
+from receipts.escpos_loader import escpos_printer
+
+RUNS = 300
+WARMUP = 30
+GOAL = 3.0
+
+
+def sale() -> Receipt:
+    return Receipt(
+        header=(
+            "Bodega Doña Rosa — Señor de los Milagros",
+            "RUC 10456789019",
+            "Jr. Huallaga 123, Cercado de Lima, frente al Mercado Central",
+        ),
+        title="RECARGA",
+        sections=(
+            Section(
+                rows=(
+                    Row("Operador:", "Claro"),
+                    Row("Teléfono:", "987 654 321"),
+                    Row("Monto:", "S/ 20.00", bold=True),
+                )
+            ),
+            Section(
+                title="Pago",
+                rows=(
+                    Row("Pagó con:", "Efectivo"),
+                    Row("Recibido", "S/ 50.00"),
+                    Row("Vuelto", "S/ 30.00", bold=True),
+                    Row("Documento:", "DNI *****678"),
+                ),
+            ),
+        ),
+        barcode="R001-00000042",
+        footer=("¡Gracias por su compra! ¿Dudas? Llame al 01-1234567",),
+    )
+
+
+def _median_ms(action: Callable[[], object]) -> float:
+    for _ in range(WARMUP):
+        action()
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter_ns()
+        action()
+        samples.append(time.perf_counter_ns() - started)
+    return statistics.median(samples) / 1e6
+
+
+def run() -> dict[str, object]:
+    receipt = sale()
+    # The baseline writes exactly the lines our layout produces.
+    lines = [line for line in decode(render(receipt))[0].lines if line != receipt.barcode]
+    dummy_class = escpos_printer().Dummy
+    sink = io.StringIO()
+
+    def bare() -> bytes:
+        printer = dummy_class()
+        printer.hw("INIT")
+        printer.charcode("CP858")
+        for line in lines:
+            printer.text(line + "\n")
+        with contextlib.redirect_stdout(sink):
+            printer.barcode("{BR001-00000042", "CODE128", function_type="B")
+        sink.seek(0)
+        sink.truncate()
+        printer.cut()
+        return printer.output
+
+    baseline = _median_ms(bare)
+    measured = _median_ms(lambda: render(receipt))
+    return {
+        "figure": "receipt render",
+        "baseline_ms": round(baseline, 4),
+        "measured_ms": round(measured, 4),
+        "ratio": round(measured / baseline, 2),
+        "goal": f"<= {GOAL:g}x",
+    }
+
+
+if __name__ == "__main__":
+    print(run())
