@@ -8,6 +8,7 @@ stray or garbled byte in the output is caught instead of skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 ESC, GS, LF = 0x1B, 0x1D, 0x0A
 
@@ -49,6 +50,7 @@ class DecodedReceipt:
         return "\n".join(self.lines)
 
 
+@lru_cache(maxsize=1)
 def _tables() -> dict[int, tuple[str | None, ...]]:
     tables = {}
     for number, codec in CODE_PAGES.items():
@@ -65,9 +67,6 @@ def _tables() -> dict[int, tuple[str | None, ...]]:
     return tables
 
 
-_TABLES = _tables()
-
-
 _CODECS = {"CP437": "cp437", "CP850": "cp850", "CP858": "cp858", "CP1252": "cp1252"}
 
 
@@ -82,7 +81,7 @@ def _profile_tables(profile: str) -> dict[int, tuple[str | None, ...]]:
         pages = get_profile(profile).codePages
     except KeyError:
         raise ValueError(f"unknown printer profile {profile!r}") from None
-    by_codec = {codec: _TABLES[n] for n, codec in CODE_PAGES.items()}
+    by_codec = {codec: _tables()[n] for n, codec in CODE_PAGES.items()}
     return {
         int(number): by_codec[_CODECS[name]]
         for number, name in pages.items()
@@ -110,7 +109,7 @@ class _Decoder:
         self.buffer_columns = 0
 
     def _reset_modes(self) -> None:
-        self.table = self.tables.get(0, _TABLES[0])
+        self.table = self.tables.get(0, _tables()[0])
         self.esc_bang_wide = False
         self.gs_bang_width = 1
         self.hri = 0
@@ -377,5 +376,5 @@ def decode(data: bytes, *, profile: str | None = None) -> list[DecodedReceipt]:
     """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError("decode() needs bytes")
-    tables = _TABLES if profile is None else _profile_tables(profile)
+    tables = _tables() if profile is None else _profile_tables(profile)
     return _Decoder(bytes(data), tables).run()

@@ -19,7 +19,7 @@ _lock = threading.Lock()
 PICKLE_ENV = "ESCPOS_CAPABILITIES_PICKLE_DIR"
 
 
-def _prepare_pickle_dir() -> None:
+def _prepare_pickle_dir() -> str | None:
     folder = os.environ.get(PICKLE_ENV)
     if not folder:
         import platformdirs
@@ -32,8 +32,39 @@ def _prepare_pickle_dir() -> None:
         # Unwritable cache: let escpos fall back to its own temporary folder.
         if os.environ.get(PICKLE_ENV) == folder:
             del os.environ[PICKLE_ENV]
-        return
+        return None
     os.environ[PICKLE_ENV] = folder
+    return folder
+
+
+@contextlib.contextmanager
+def _stray_temp_dir_contained(folder: str | None) -> Iterator[None]:
+    """Keep escpos's unused `mkdtemp()` out of /tmp and remove it afterwards.
+
+    escpos.capabilities runs `environ.get(PICKLE_ENV, mkdtemp())`: the default is
+    evaluated even when the variable is set, leaving an empty folder per process.
+    """
+    if folder is None:
+        yield
+        return
+    import tempfile
+
+    scratch = os.path.join(folder, "tmp")
+    try:
+        os.makedirs(scratch, exist_ok=True)
+        existing = set(os.listdir(scratch))
+    except OSError:
+        yield
+        return
+    saved = tempfile.tempdir
+    tempfile.tempdir = scratch
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
+        for name in set(os.listdir(scratch)) - existing:
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.join(scratch, name))  # only ever removes empty folders
 
 
 @contextlib.contextmanager
@@ -63,8 +94,8 @@ def escpos_printer() -> ModuleType:
         module = sys.modules.get("escpos.printer")
         if module is not None:
             return module
-        _prepare_pickle_dir()
-        with quiet_root_logger():
+        folder = _prepare_pickle_dir()
+        with quiet_root_logger(), _stray_temp_dir_contained(folder):
             import escpos.printer
 
         return escpos.printer

@@ -5,14 +5,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import select
-import socket
 import stat
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .escpos_loader import escpos_printer, quiet_root_logger
+
+if TYPE_CHECKING:
+    import socket
 
 KINDS = ("file", "network", "usb", "serial", "cups", "none")
 
@@ -73,6 +74,8 @@ def _is_device_path(path: str) -> bool:
 
 
 def _write_all(fd: int, data: bytes, timeout: float, where: str) -> None:
+    import select
+
     view = memoryview(data)
     written = 0
     deadline = time.monotonic() + timeout
@@ -170,6 +173,8 @@ def _check_file(config: PrinterConfig) -> str | None:
 
 
 def _connect(config: PrinterConfig) -> socket.socket:
+    import socket  # lazy: keeps `import receipts` cheap for the first frame
+
     where = f"{config.host}:{config.port}"
     try:
         return socket.create_connection((config.host, config.port), timeout=config.timeout)
@@ -185,6 +190,8 @@ def _connect(config: PrinterConfig) -> socket.socket:
 
 
 def _send_network(config: PrinterConfig, data: bytes) -> None:
+    import socket
+
     where = f"{config.host}:{config.port}"
     # Plain socket: escpos's Network printer blocks up to 60 s.
     sock = _connect(config)
