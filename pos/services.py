@@ -149,6 +149,10 @@ class Shop:
     def _session(self):  # noqa: ANN202
         return database.session_scope(self.engine)
 
+    def _reader(self):  # noqa: ANN202
+        """A read-only session: lookups, history, verify and exports never block a sale."""
+        return database.read_session(self.engine)
+
     def _write(self, work: Callable[[Session], object]) -> object:
         """Run `work` in one write transaction, turning database faults into LedgerError."""
         try:
@@ -501,7 +505,7 @@ class Shop:
 
     def entry(self, ticket: str) -> JournalEntry:
         ticket = normalise_ticket(ticket)
-        with self._session() as s:
+        with self._reader() as s:
             row = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
         if row is None:
             raise ValidationError("ticket", N_("Ticket {ticket} does not exist."), ticket=ticket)
@@ -509,7 +513,7 @@ class Shop:
 
     def view(self, ticket: str) -> EntryView:
         entry = self.entry(ticket)
-        with self._session() as s:
+        with self._reader() as s:
             voided_by = s.exec(select(JournalEntry.ticket).where(
                 JournalEntry.ref_ticket == entry.ticket, JournalEntry.kind == "void")).first()
         return EntryView(entry, voided_by)
@@ -529,7 +533,7 @@ class Shop:
             query = query.where(JournalEntry.business_date == day.isoformat())
         query = query.order_by(col(JournalEntry.created_at).desc(),
                                col(JournalEntry.id).desc()).limit(limit)
-        with self._session() as s:
+        with self._reader() as s:
             rows = list(s.exec(query).all())
             tickets = [r.ticket for r in rows if r.kind == "sale"]
             voids: dict[str, str] = {}
@@ -549,7 +553,7 @@ class Shop:
 
     def verify(self, progress: Callable[[int], None] | None = None) -> journal.VerifyResult:
         """Check every chain in the ledger; raises ChainBroken at the first break."""
-        with Session(self.engine) as s:
+        with self._reader() as s:
             return journal.verify(s, self.key, progress)
 
 

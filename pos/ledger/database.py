@@ -68,8 +68,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    # Take the write lock up front: the sequence read and the insert happen under one lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writes take the lock up front: the sequence read and the insert happen under one lock.
+    # Reads (read_session) begin deferred, so a long export or verify never blocks a sale.
+    if conn.get_execution_options().get("pos_read_only"):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, create_parent: bool = False) -> Engine:
@@ -150,6 +154,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A read-only snapshot: on SQLite it takes no write lock."""
+    # Closing (not rolling back) keeps the loaded rows readable after the block.
+    with Session(engine.execution_options(pos_read_only=True), expire_on_commit=False) as session:
+        yield session
 
 
 def load_or_create_key(path: Path, *, ledger_has_entries: bool) -> bytes:
