@@ -97,6 +97,9 @@ class OperatorSettings(_Section):
     def _range(self) -> OperatorSettings:
         if self.min > self.max:
             raise ValueError("min is larger than max")
+        for value in (self.min, self.max, *self.presets):
+            if value != value.quantize(Decimal("0.01")):  # amounts are whole céntimos
+                raise ValueError(f"{value} has more than 2 decimals")
         for preset in self.presets:
             if not self.min <= preset <= self.max:
                 raise ValueError(f"preset {preset} is outside min..max")
@@ -226,8 +229,8 @@ def _key_of(loc: tuple[Any, ...]) -> str:
         return ""
     if len(parts) == 1:
         return f"[{parts[0]}]"
-    if parts[0] == "operators" and len(parts) >= 3:
-        return f"[operators.{parts[1]}] {'.'.join(parts[2:])}"
+    if parts[0] == "operators" and len(parts) >= 2:  # [operators.claro] is one TOML table
+        return f"[operators.{parts[1]}] {'.'.join(parts[2:])}".rstrip()
     return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 

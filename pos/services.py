@@ -38,7 +38,7 @@ from pos.i18n import N_, _
 from pos.ledger import database, journal
 from pos.ledger.clerks import check_pin, hash_pin
 from pos.ledger.errors import DayClosedError, LedgerError
-from pos.ledger.models import Clerk, JournalEntry, PrintJob
+from pos.ledger.models import Clerk, EventEntry, JournalEntry, PrintJob
 
 if TYPE_CHECKING:
     from receipts import Receipt
@@ -126,7 +126,9 @@ class Shop:
         self._engine = database.make_engine(url, create_parent=embedded)
         database.migrate(self._engine)
         with self._session() as s:
-            has_entries = s.exec(select(JournalEntry.id).limit(1)).first() is not None
+            # The event log is chained with the same key: a new key would break it too.
+            has_entries = (s.exec(select(JournalEntry.id).limit(1)).first() is not None
+                           or s.exec(select(EventEntry.id).limit(1)).first() is not None)
         self._key = database.load_or_create_key(self.settings.key_path,
                                                 ledger_has_entries=has_entries)
         self.log_event("start", f"series {self.series}")

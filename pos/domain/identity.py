@@ -70,7 +70,9 @@ def parse_document(doc_type: DocType | str, number: str, field: str = "id_number
     if not raw.isascii():
         raise ValidationError(field, N_("The document number may only have letters and digits."))
     if kind is DocType.DNI:
-        if not (raw.isdigit() and len(raw) in (8, 9)):
+        # 8 digits, optionally followed by the card's check character (a digit or a letter).
+        check = raw[8:]
+        if not (len(raw) in (8, 9) and raw[:8].isdigit() and (not check or check.isalnum())):
             raise ValidationError(field, N_("A DNI has 8 digits."))
         if len(raw) == 9:  # 8 digits + the check digit printed on the card
             from stdnum.exceptions import ValidationError as StdnumError

@@ -77,6 +77,8 @@ def contains_card_number(text: str) -> bool:
 def cash(amount: Decimal, tendered: str | Decimal, field: str = "tendered") -> CashPayment:
     """Cash: tendered must cover the amount; change is never negative."""
     given = tendered if isinstance(tendered, Decimal) else parse_amount(tendered, field)
+    if not given.is_finite():  # a Decimal handed in by code, never typed: NaN never compares
+        raise ValidationError(field, N_("Enter an amount, e.g. 20 or 20.50."))
     if given < amount:
         raise ValidationError(
             field, N_("Received {tendered} is less than the amount {amount}."),

@@ -40,7 +40,7 @@ class SaleDraft:
 def check_amount(operator: Operator, amount: Decimal | str, field: str = "amount") -> Decimal:
     """The amount within the operator's min/max."""
     value = amount if isinstance(amount, Decimal) else parse_amount(amount, field)
-    if value <= 0:
+    if not value.is_finite() or value <= 0:
         raise ValidationError(field, N_("The amount must be more than zero."))
     if not operator.min <= value <= operator.max:
         raise ValidationError(

@@ -1,0 +1,83 @@
+"""Every key the terminal app answers to, as data (Harlequin-style keymap).
+
+Descriptions are English message ids, translated when a screen binds them, so the footer
+follows the shop's language. Digits and letters typed into a field are not listed here:
+they are the field's own input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos.i18n import N_
+
+
+@dataclass(frozen=True)
+class Key:
+    keys: str  # Textual key name(s), comma separated
+    action: str
+    description: str  # msgid
+    show: bool = True
+    priority: bool = False
+    key_display: str | None = None
+
+
+# Anywhere after login. Priority so they work while a text box has the focus.
+GLOBAL = (
+    Key("ctrl+n", "app.new_sale", N_("New sale"), priority=True, key_display="^N"),
+    Key("ctrl+t", "app.history", N_("History"), priority=True, key_display="^T"),
+    Key("ctrl+k", "app.day", N_("Shift/day"), priority=True, key_display="^K"),
+    Key("ctrl+l", "app.lock", N_("Lock"), priority=True, key_display="^L"),
+)
+
+# The sale screen: digits/letters go into the current field.
+SALE = (
+    Key("enter", "next", N_("Next")),
+    Key("escape", "back", N_("Back")),
+    *(Key(f"f{n}", f"choose({n})", N_("Choose"), show=False) for n in range(1, 10)),
+)
+
+CONFIRM = (
+    Key("enter", "confirm", N_("Confirm sale")),
+    Key("escape", "cancel", N_("Back")),
+)
+
+RECEIPT = (
+    Key("enter", "done", N_("Next sale")),
+    Key("r,f5", "reprint", N_("Reprint"), key_display="R"),
+    Key("escape", "done", N_("Back"), show=False),
+)
+
+HISTORY = (
+    Key("escape", "close", N_("Back")),
+    Key("f5", "refresh", N_("Today")),
+    Key("down", "to_table", N_("List"), show=False),
+)
+
+ENTRY = (
+    Key("escape", "close", N_("Back")),
+    Key("r", "reprint", N_("Reprint"), key_display="R"),
+    Key("v", "void", N_("Void"), key_display="V"),
+)
+
+DAY = (
+    Key("escape", "close", N_("Back")),
+    Key("o", "open_shift", N_("Open shift"), key_display="O"),
+    Key("x", "report_x", N_("X report"), key_display="X"),
+    Key("c", "close_shift", N_("Close shift"), key_display="C"),
+    Key("z", "close_day", N_("Z close"), key_display="Z"),
+)
+
+PROMPT = (
+    Key("escape", "cancel", N_("Cancel")),
+)
+
+
+def bind(node: object, keys: tuple[Key, ...]) -> None:
+    """Bind `keys` on a Textual node with translated descriptions (call in `__init__`)."""
+    from pos.i18n import _
+
+    bindings = node._bindings  # type: ignore[attr-defined]
+    for key in keys:
+        bindings.bind(key.keys, key.action, _(key.description), show=key.show,
+                      key_display=key.key_display, priority=key.priority)

@@ -1,0 +1,1 @@
+"""Fault suites: kill the real program, cut its database, feed it garbage."""
