@@ -224,11 +224,17 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
     """Sales and voids, newest first (tab-separated)."""
     from pos.domain.identity import parse_id_spec
     from pos.domain.money import format_money
-    from pos.domain.phone import group_phone
+    from pos.domain.phone import group_phone, parse_phone
     from pos.receipt_layout import local_time
+    from pos.services import normalise_ticket
 
     when = _parse_date(day)
-    document = parse_id_spec(id_spec) if id_spec else None
+    # An empty filter is a mistake, not "no filter": check every given value.
+    document = parse_id_spec(id_spec) if id_spec is not None else None
+    if phone is not None:
+        parse_phone(phone)
+    if ticket is not None:
+        normalise_ticket(ticket)
     shop = _shop(ctx)
     for row in shop.history(day=when, phone=phone, ticket=ticket, document=document):
         e = row.entry
@@ -334,6 +340,149 @@ def receipt_text(file: str) -> None:
         click.echo(receipt.text)
         for value in receipt.barcodes:
             click.echo(f"[barcode {value}]")
+
+
+# ===================================================================== day close (#5)
+# Shifts, X/Z reports, the shop-wide report and the export. Services in pos/dayclose.py.
+
+
+def _amount(value: str, field: str):  # noqa: ANN202 - Decimal
+    from pos.domain.money import parse_amount
+
+    return parse_amount(value, field)
+
+
+def _echo_report(shop: Any, report: Any) -> None:
+    from pos.i18n import _
+
+    for line in shop.report_lines(report):
+        click.echo(line)
+    outcome = report.print_outcome
+    if outcome is not None and not outcome.printed:
+        click.echo(_("Report NOT printed ({error}); it waits in the print queue.",
+                     error=outcome.error), err=True)
+
+
+@main.group()
+def shift() -> None:
+    """Open and close a cash shift."""
+
+
+@shift.command("open")
+@click.option("--clerk", "clerk_name", required=True)
+@click.option("--pin", required=True)
+@click.option("--float", "float_amount", required=True, help="Starting cash in the drawer.")
+@click.pass_context
+def shift_open(ctx: click.Context, clerk_name: str, pin: str, float_amount: str) -> None:
+    """Open a shift with its starting cash (float)."""
+    from pos.domain.money import format_money
+
+    amount = _amount(float_amount, "float")
+    who = _login(ctx, clerk_name, pin)
+    view = _shop(ctx).open_shift(who, amount)
+    click.echo(f"{view.ticket}\t{view.clerk}\t{format_money(view.float_amount)}")
+
+
+@shift.command("close")
+@click.option("--clerk", "clerk_name", required=True)
+@click.option("--pin", required=True)
+@click.option("--counted", required=True, help="Cash counted in the drawer.")
+@click.pass_context
+def shift_close(ctx: click.Context, clerk_name: str, pin: str, counted: str) -> None:
+    """Close the open shift with the counted cash; prints expected vs counted."""
+    from pos.domain.money import format_money
+    from pos.i18n import _
+
+    amount = _amount(counted, "counted")
+    who = _login(ctx, clerk_name, pin)
+    result = _shop(ctx).close_shift(who, amount)
+    click.echo(result.entry.ticket)
+    for label, value in ((_("Expected cash"), result.expected), (_("Counted cash"), result.counted),
+                         (_("Difference"), result.difference)):
+        click.echo(f"{label}\t{format_money(value)}")
+    outcome = result.print_outcome
+    if outcome is not None and not outcome.printed:
+        click.echo(_("Report NOT printed ({error}); it waits in the print queue.",
+                     error=outcome.error), err=True)
+
+
+@main.group()
+def report() -> None:
+    """X report (changes nothing), Z report (closes the day), shop-wide report."""
+
+
+@report.command("x")
+@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD (default: today).")
+@click.option("--no-print", is_flag=True, help="Only show it here.")
+@click.pass_context
+def report_x(ctx: click.Context, day: str | None, no_print: bool) -> None:
+    """This terminal's day so far; prints it and shows it here."""
+    shop = _shop(ctx)
+    _echo_report(shop, shop.report_x(_parse_date(day), print_now=not no_print))
+
+
+def _close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None) -> None:
+    amount = _amount(counted, "counted") if counted is not None else None
+    manager = _login(ctx, clerk_name, pin, manager=True)
+    shop = _shop(ctx)
+    _echo_report(shop, shop.close_day(manager, amount))
+
+
+@report.command("z")
+@click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
+@click.option("--pin", required=True)
+@click.option("--counted", default=None, help="Cash counted in the drawer.")
+@click.pass_context
+def report_z(ctx: click.Context, clerk_name: str, pin: str, counted: str | None) -> None:
+    """Close this terminal's business day (Z); same as close-day."""
+    _close_day(ctx, clerk_name, pin, counted)
+
+
+@report.command("shop")
+@click.option("--date", "day", required=True, help="Business date YYYY-MM-DD.")
+@click.pass_context
+def report_shop(ctx: click.Context, day: str) -> None:
+    """One day across every terminal sharing the ledger (changes nothing)."""
+    shop = _shop(ctx)
+    when = _parse_date(day)
+    assert when is not None
+    _echo_report(shop, shop.shop_report(when))
+
+
+@main.command("close-day")
+@click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
+@click.option("--pin", required=True)
+@click.option("--counted", required=True, help="Cash counted in the drawer.")
+@click.pass_context
+def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str) -> None:
+    """Close this terminal's business day: the Z report, printed and shown here."""
+    _close_day(ctx, clerk_name, pin, counted)
+
+
+@main.command("export")
+@click.option("--date", "day", required=True, help="First business date YYYY-MM-DD.")
+@click.option("--to", "to_day", default=None, help="Last business date (default: --date).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False),
+              help="File to write (replaced only once complete).")
+@click.pass_context
+def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: str) -> None:
+    """One row per journal entry, for the accountant (CSV for Spanish spreadsheets, JSON, XLSX)."""
+    from pathlib import Path
+
+    from pos.i18n import _
+
+    start = _parse_date(day)
+    end = _parse_date(to_day) if to_day else start
+    assert start is not None and end is not None
+    shop = _shop(ctx)
+    with _progress(_("Exporting")) as tick:
+        count = shop.export(start, end, fmt, Path(output), progress=tick)
+    click.echo(_("{count} entries written to {path}.", count=count, path=output))
+
+
+# ================================================================= end of day close (#5)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
     from pos.config import Settings
     from pos.services import ClerkView, PrintOutcome
-    from receipts import Receipt
 
 MONEY_KINDS = ("sale", "void")
 SHIFT_KINDS = ("shift_open", "shift_close")
@@ -148,11 +147,11 @@ def tally(session: Session, *conditions: Any) -> Tally:
     is_sale = e.kind == "sale"
     is_cash = e.method == "cash"
     query = (
-        select(
+        select(  # type: ignore[call-overload,arg-type,misc]
             e.series, e.kind, e.method, e.operator, e.clerk,
             func.count(), func.coalesce(func.sum(e.amount_cents), 0),
-            func.coalesce(func.sum(case((is_sale & is_cash, e.tendered_cents), else_=0)), 0),
-            func.coalesce(func.sum(case((is_sale & is_cash, e.change_cents), else_=0)), 0),
+            func.coalesce(func.sum(case((is_sale & is_cash, e.tendered_cents), else_=0)), 0),  # type: ignore[arg-type]
+            func.coalesce(func.sum(case((is_sale & is_cash, e.change_cents), else_=0)), 0),  # type: ignore[arg-type]
         )
         .where(col(e.kind).in_(MONEY_KINDS), *conditions)
         .group_by(e.series, e.kind, e.method, e.operator, e.clerk)
@@ -199,10 +198,11 @@ def _data(entry: JournalEntry | None) -> dict[str, Any]:
 def _last_z(session: Session, series: str, before: date | None = None) -> JournalEntry | None:
     """The terminal's last Z (before `before`), through the (series, kind, date) index."""
     e = JournalEntry
-    query = select(e).where(e.series == series, e.kind == "z")
-    if before is not None:
-        query = query.where(e.business_date < before.isoformat())
-    return session.exec(query.order_by(col(e.business_date).desc(), col(e.seq).desc())
+    if before is None:
+        return _latest(session, series, "z")
+    return session.exec(select(e).where(e.series == series, e.kind == "z",
+                                        e.business_date < before.isoformat())
+                        .order_by(col(e.business_date).desc(), col(e.seq).desc())
                         .limit(1)).first()
 
 
@@ -231,7 +231,7 @@ def _grand_total(session: Session, series: str, day: date, day_cents: int) -> in
     if previous is not None:
         base = int(_data(previous).get("grand_total", 0))
         since.append(e.business_date > previous.business_date)
-    between = session.exec(select(func.coalesce(func.sum(e.amount_cents), 0)).where(*since)).one()
+    between = session.exec(select(func.coalesce(func.sum(e.amount_cents), 0)).where(*since)).one()  # type: ignore[arg-type]
     return base + int(between) + day_cents
 
 
@@ -244,12 +244,21 @@ def _head(session: Session, series: str, day: date) -> str:
     return last or journal.GENESIS
 
 
-def _open_shift(session: Session, series: str) -> JournalEntry | None:
+def _latest(session: Session, series: str, kind: str) -> JournalEntry | None:
+    """The terminal's last entry of one kind, through the (series, kind, date) index."""
     e = JournalEntry
-    last = session.exec(
-        select(e).where(e.series == series, col(e.kind).in_(SHIFT_KINDS))
-        .order_by(col(e.seq).desc()).limit(1)).first()
-    return last if last is not None and last.kind == "shift_open" else None
+    return session.exec(select(e).where(e.series == series, e.kind == kind)
+                        .order_by(col(e.business_date).desc(), col(e.seq).desc())
+                        .limit(1)).first()
+
+
+def _open_shift(session: Session, series: str) -> JournalEntry | None:
+    # Two index look-ups, not "kind IN (...) ORDER BY seq": that one may walk the whole chain.
+    opened = _latest(session, series, "shift_open")
+    if opened is None:
+        return None
+    closed = _latest(session, series, "shift_close")
+    return opened if closed is None or closed.seq < opened.seq else None
 
 
 def _has_entries(session: Session, series: str, day: date) -> bool:
@@ -284,6 +293,7 @@ class DayClose:
     key: bytes
     _write: Callable[[Callable[[Session], Any]], Any]
     _session: Callable[[], Any]
+    _reader: Callable[[], Any]
     _enqueue: Callable[..., int]
     print_job: Callable[[int], PrintOutcome]
     log_event: Callable[..., None]
@@ -293,7 +303,7 @@ class DayClose:
 
     def current_shift(self) -> ShiftView | None:
         """The terminal's open shift, if any."""
-        with self._session() as s:
+        with self._reader() as s:
             entry = _open_shift(s, self.series)
         return None if entry is None else self._shift_view(entry)
 
@@ -404,7 +414,7 @@ class DayClose:
     def report_x(self, day: date | None = None, *, print_now: bool = False) -> DayReport:
         """The day so far (or a past day) for this terminal; changes nothing in the journal."""
         now = self.clock()
-        with self._session() as s:
+        with self._reader() as s:
             when = day or date.fromisoformat(journal.business_date_for(s, self.series, now,
                                                                        self.tz))
             report, _t = self._day_report(s, self.series, when, kind="x",
@@ -474,24 +484,24 @@ class DayClose:
     def shop_report(self, day: date) -> DayReport:
         """An X of `day` across every terminal in the database."""
         e = JournalEntry
-        with self._session() as s:
+        with self._reader() as s:
             t = tally(s, e.business_date == day.isoformat())
             all_series = sorted(s.exec(select(e.series).distinct()).all())
             float_cents = grand = 0
-            counted: int | None = 0
             heads: list[tuple[str, str]] = []
+            counts: list[int | None] = []
             for series in all_series:
                 float_cents += _day_float(s, series, day)
-                active = t.by_series.get(series, [0, 0])[1]
-                grand += _grand_total(s, series, day, active)
+                net = t.by_series.get(series, [0, 0])[1]
+                grand += _grand_total(s, series, day, net)
                 heads.append((series, _head(s, series, day)[:16]))
                 if series in t.by_series or _has_entries(s, series, day):
-                    z_counted = _data(_z_of(s, series, day)).get("counted")
-                    counted = None if counted is None or z_counted is None else counted + z_counted
+                    counts.append(_data(_z_of(s, series, day)).get("counted"))
+        # Counted cash is known only when every terminal active that day counted it at Z.
+        counted = (sum(c for c in counts if c is not None)
+                   if counts and None not in counts else None)
         joined = "\n".join(f"{series}:{head}" for series, head in heads).encode()
         expected = t.expected(float_cents)
-        if not t.by_series and counted == 0:
-            counted = None
         return DayReport(
             kind="x", series=None, business_date=day,
             generated_at=self.clock().astimezone(self.tz), z_number=None,
@@ -521,7 +531,7 @@ class DayClose:
         """Write every journal entry of business dates start..end to `output`; rows written."""
         from pos.ledger.export import export_entries
 
-        with self._session() as s:
+        with self._reader() as s:
             count = export_entries(s, start, end, fmt, Path(output), self.tz, progress)
         self.log_event("export", f"{start.isoformat()}..{end.isoformat()} {fmt}: {count} rows")
         return count

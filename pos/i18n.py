@@ -62,6 +62,9 @@ FIELD_LABELS = {
     "date": N_("date"),
     "counted": N_("counted cash"),
     "float": N_("starting cash"),
+    "format": N_("format"),
+    "output": N_("output file"),
+    "request_id": N_("request id"),
 }
 
 

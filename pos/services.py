@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from pos.config import Settings
+from pos.dayclose import DayClose
 from pos.domain.errors import ValidationError
 # The field rules are re-exported here so that screens and commands need only this module.
 from pos.domain.identity import DocType, IdDocument, parse_doc_type, parse_document, parse_id_spec
@@ -99,7 +101,7 @@ class EntryView:
 ROLES = ("clerk", "manager")
 
 
-class Shop:
+class Shop(DayClose):
     """One terminal's view of the shop: its settings, its ledger, its printer."""
 
     def __init__(self, settings: Settings, *, clock: Callable[[], datetime] | None = None) -> None:
@@ -285,6 +287,7 @@ class Shop:
 
         The same `request_id` twice returns the first sale: a double Enter never sells twice.
         """
+        check_request_id(request_id)
         check_amount(draft.operator, draft.amount)
         if self.settings.shop.require_id and draft.id_document is None:
             raise ValidationError("id", N_("This shop requires the customer's ID document."))
@@ -378,11 +381,17 @@ class Shop:
         """Send one queued receipt to the printer; a fault stays in the queue, never raises."""
         from receipts import PrinterError, send
 
-        with self._session() as s:
-            job = s.get(PrintJob, job_id)
-            if job is None:
-                raise LedgerError(_("No print job {job}.", job=job_id))
-            data, ticket = job.data, job.ticket
+        try:
+            with self._session() as s:
+                job = s.get(PrintJob, job_id)
+                if job is None:
+                    raise LedgerError(_("No print job {job}.", job=job_id))
+                data, ticket = job.data, job.ticket
+        except SQLAlchemyError as exc:
+            # Called right after a sale committed: the sale is kept, so report the receipt as
+            # waiting in the queue instead of failing the sale the clerk was paid for.
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+            return PrintOutcome(job_id, "", False, reason)
         error: str | None = None
         with self._print_lock:
             try:
@@ -464,6 +473,10 @@ class Shop:
                                                "more)."))
         if len(reason) > 200:
             raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
+        if not reason.isprintable():
+            raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
+                                               "more)."))
+        check_request_id(request_id)
         ticket = normalise_ticket(ticket)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
@@ -557,6 +570,16 @@ class Shop:
         """Check every chain in the ledger; raises ChainBroken at the first break."""
         with self._reader() as s:
             return journal.verify(s, self.key, progress)
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
+
+
+def check_request_id(request_id: str | None) -> None:
+    """An idempotency key is 1–64 ASCII letters, digits and `._:-` (a UUID fits)."""
+    if request_id is not None and not _REQUEST_ID.fullmatch(request_id):
+        raise ValidationError("request_id", N_("The request id has 1 to 64 letters, digits, "
+                                               "'.', '_', ':' or '-'."))
 
 
 def normalise_ticket(text: str) -> str:

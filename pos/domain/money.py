@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from pos.domain.errors import ValidationError
 from pos.i18n import N_
@@ -32,10 +32,9 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
 
 def to_cents(amount: Decimal) -> int:
     """Soles → integer céntimos (exact: amounts carry at most two decimals)."""
-    try:
-        return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
-    except InvalidOperation as exc:  # NaN / infinity never reach the ledger
-        raise ValueError(f"not a finite amount: {amount!r}") from exc
+    if not amount.is_finite():  # NaN / infinity never reach the ledger
+        raise ValueError(f"not a finite amount: {amount!r}")
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_UP))
 
 
 def from_cents(cents: int) -> Decimal:

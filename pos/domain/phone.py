@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pos.domain.errors import ValidationError
 from pos.i18n import N_
 
-_ALLOWED = re.compile(r"^\+?[0-9 ()\-.]+$")
+_ALLOWED = re.compile(r"^\(?\+?[0-9 ()\-.]+$")  # "(+51) 987 654 321" too
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def parse_phone(text: str, field: str = "phone") -> Phone:
     if not raw.isascii() or not _ALLOWED.match(raw):
         raise ValidationError(field, N_("The phone number may only have digits, e.g. 987 654 321."))
     digits = re.sub(r"\D", "", raw)
-    if raw.startswith("+") or (len(digits) == 11 and digits.startswith("51")):
+    if raw.lstrip("(").startswith("+") or (len(digits) == 11 and digits.startswith("51")):
         if not digits.startswith("51"):
             raise ValidationError(field, N_("Only Peruvian numbers (+51) can be topped up."))
         digits = digits[2:]

@@ -52,8 +52,33 @@ def check_sqlite_file(path: Path, create_parent: bool = False) -> None:
                                 "It was left untouched.", path=path))
         if not os.access(path, os.W_OK):
             raise LedgerError(_("The ledger {path} is read-only.", path=path))
+        if head:
+            _refuse_foreign(_sqlite_tables(path))
     if not os.access(folder, os.W_OK | os.X_OK):
         raise LedgerError(_("The ledger folder {folder} is read-only.", folder=folder))
+
+
+def _sqlite_tables(path: Path) -> set[str]:
+    """Table names, read without writing (our connections would switch the file to WAL)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise LedgerError(_("The ledger cannot be opened: {reason}",
+                            reason=str(exc)[:200])) from None
+
+
+def _refuse_foreign(tables: set[str]) -> None:
+    if tables and "alembic_version" not in tables:
+        raise LedgerError(_("The database holds other tables ({tables}); it is not a "
+                            "ledger of this program and was left untouched.",
+                            tables=", ".join(sorted(tables))[:100]))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -125,15 +150,17 @@ def migrate(engine: Engine) -> None:
             return
         if current is None:
             with engine.connect() as conn:
-                tables = set(inspect(conn).get_table_names())
-            if tables:
-                raise LedgerError(_("The database holds other tables ({tables}); it is not a "
-                                    "ledger of this program and was left untouched.",
-                                    tables=", ".join(sorted(tables))[:100]))
+                _refuse_foreign(set(inspect(conn).get_table_names()))
         from alembic import command
+        from alembic.util import CommandError
 
-        with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+        try:
+            with engine.begin() as conn:
+                command.upgrade(_alembic_config(conn), "head")
+        except CommandError:  # e.g. a revision this program does not know: a newer version
+            raise LedgerError(_("The ledger was written by another version of this program "
+                                "(schema {revision}); it was left untouched.",
+                                revision=current)) from None
     except LedgerError:
         raise
     except (DatabaseError, OperationalError) as exc:
@@ -181,9 +208,25 @@ def load_or_create_key(path: Path, *, ledger_has_entries: bool) -> bytes:
                             "restore the key file from your backup.", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.hex() + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
+    # Write a temporary file and link it into place: a crash mid-write leaves a stray temporary
+    # file, never an empty key file that would lock the shop out on the next start.
+    temp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(key.hex() + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(temp, path)  # like O_EXCL: never replaces a key that appeared meanwhile
+        except FileExistsError:  # another terminal created it first: use theirs
+            return load_or_create_key(path, ledger_has_entries=True)
+        except OSError:  # no hard links here (e.g. FAT): create it directly, still exclusively
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(key.hex() + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+    finally:
+        temp.unlink(missing_ok=True)
     return key

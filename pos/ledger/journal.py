@@ -145,11 +145,17 @@ def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],
         seq = expected_seq.get(series, 1)
         prev = heads.get(series, GENESIS)
         name = label(row)
+        is_journal = isinstance(row, JournalEntry)
         if row.seq != seq:
-            what = "missing entry before it" if row.seq > seq else "sequence out of order"
+            # Name the missing entry too: a deleted ticket is what the manager will look for.
+            missing = ticket_number(series, seq) if is_journal else f"#{seq}"
+            what = (f"entry {missing} is missing before it" if row.seq > seq
+                    else "sequence out of order")
             raise ChainBroken(name, f"{what} (expected #{seq}, found #{row.seq})")
-        if isinstance(row, JournalEntry) and row.ticket != ticket_number(series, row.seq):
-            raise ChainBroken(name, "ticket number does not match its sequence")
+        if is_journal and row.ticket != ticket_number(series, row.seq):
+            # The ticket column itself is suspect here: name the entry by its position.
+            raise ChainBroken(ticket_number(series, row.seq),
+                              f"ticket number {row.ticket} does not match its sequence")
         if row.prev_hash != prev:
             raise ChainBroken(name, "previous-hash link broken (an entry was changed, "
                                     "removed or reordered)")

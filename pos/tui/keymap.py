@@ -42,10 +42,10 @@ CONFIRM = (
     Key("escape", "cancel", N_("Back")),
 )
 
+# No Enter here: a double Enter on confirm must not skip the change and the preview.
 RECEIPT = (
-    Key("enter", "done", N_("Next sale")),
+    Key("escape", "done", N_("Next sale")),
     Key("r,f5", "reprint", N_("Reprint"), key_display="R"),
-    Key("escape", "done", N_("Back"), show=False),
 )
 
 HISTORY = (

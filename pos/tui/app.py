@@ -1,0 +1,271 @@
+"""The terminal app: login first, the ledger and printer opened behind it, then the sale.
+
+Start-up budget (STYLE.md): this module's import chain is Textual plus our light modules
+only. `pos.services` (SQLModel, SQLAlchemy, python-escpos) is imported by the thread
+worker that opens the shop, after the login screen is on screen.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from pos.i18n import _, field_label, set_locale
+from pos.tui import keymap
+from pos.tui.screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from pos.config import Settings
+    from pos.services import ClerkView, Shop
+
+ShopFactory = Callable[["Settings"], "Shop"]
+
+
+class PosApp(App[int]):
+    """Recarga POS. Inject `shop` or `shop_factory` (and `clock`) in tests."""
+
+    CSS_PATH = "pos.tcss"
+    TITLE = "Recarga POS"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, settings: Settings, *, shop: Shop | None = None,
+                 shop_factory: ShopFactory | None = None,
+                 clock: Callable[[], datetime] | None = None,
+                 idle_clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.settings = settings
+        self.shop: Shop | None = None
+        self.clerk: ClerkView | None = None
+        self.locked = False
+        self._given_shop = shop
+        self._shop_factory = shop_factory
+        self._clock = clock
+        self.idle_clock = idle_clock
+        self.last_activity = idle_clock()
+        self.shop_error: str | None = None
+        self.last_ticket: str | None = None
+        keymap.bind(self, keymap.GLOBAL)
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        theme = self.settings.ui.theme
+        self.theme = theme if theme in self.available_themes else "textual-dark"
+        self.push_screen(LoginScreen())
+        self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
+        self.set_interval(5, self.check_idle_lock)
+
+    def _open_shop(self) -> Shop:
+        if self._given_shop is not None:
+            return self._given_shop
+        if self._shop_factory is not None:
+            return self._shop_factory(self.settings)
+        from pos.services import Shop
+
+        kwargs: dict[str, Any] = {"clock": self._clock} if self._clock else {}
+        return Shop.open(self.settings, **kwargs)
+
+    def _shop_ready(self, shop: Shop) -> None:
+        self.shop = shop
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.shop_ready()
+
+    def _shop_failed(self, exc: BaseException) -> None:
+        self.shop_error = self.error_text(exc)
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.shop_failed(self.shop_error)
+
+    # -- login, lock ---------------------------------------------------------------------
+
+    async def logged_in(self, clerk: ClerkView) -> None:
+        """A clerk typed the right PIN (at start, after a lock, or after first run)."""
+        from pos.tui.screens.sale import SaleScreen
+
+        same = self.clerk is not None and self.clerk.name == clerk.name
+        self.clerk = clerk
+        self.locked = False
+        self.last_activity = self.idle_clock()
+        sale = self._sale_screen()
+        if sale is not None and same:
+            await self.pop_screen()  # unlocked: back where the clerk was
+            sale.refresh_header()
+            return
+        if sale is not None:  # another clerk: their own, fresh sale
+            while self.screen is not sale:
+                await self.pop_screen()
+            sale.start_over(clerk)
+            return
+        await self.switch_screen(SaleScreen(clerk))
+
+    def _sale_screen(self) -> Any:
+        from pos.tui.screens.sale import SaleScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, SaleScreen):
+                return screen
+        return None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_activity = self.idle_clock()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        minutes = self.settings.ui.idle_lock_minutes
+        if (minutes and self.clerk is not None and not self.locked
+                and self.idle_clock() - self.last_activity >= minutes * 60):
+            self.action_lock()
+
+    # -- actions (keys in keymap.GLOBAL and the command palette) ------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_sale", "history", "day", "lock", "reprint_last"):
+            return self.clerk is not None and not self.locked and self.shop is not None
+        return True
+
+    def action_lock(self) -> None:
+        if self.clerk is None or self.locked:
+            return
+        self.locked = True
+        self.push_screen(LoginScreen(locked_by=self.clerk))
+
+    async def action_new_sale(self) -> None:
+        sale = self._sale_screen()
+        if sale is None or self.locked:
+            return
+        while self.screen is not sale and isinstance(self.screen, Screen):
+            await self.pop_screen()
+        sale.start_over()
+
+    async def action_history(self) -> None:
+        from pos.tui.screens.history import HistoryScreen
+
+        if self.clerk is None or self.locked or isinstance(self.screen, HistoryScreen):
+            return
+        await self._to_base()
+        await self.push_screen(HistoryScreen())
+
+    async def action_day(self) -> None:
+        from pos.tui.screens.day import DayScreen
+
+        if self.clerk is None or self.locked or isinstance(self.screen, DayScreen):
+            return
+        await self._to_base()
+        await self.push_screen(DayScreen())
+
+    async def _to_base(self) -> None:
+        sale = self._sale_screen()
+        while sale is not None and self.screen is not sale:
+            await self.pop_screen()
+
+    async def action_reprint_last(self) -> None:
+        if self.shop is None or not self.last_ticket:
+            self.notify(_("No sale yet in this session."), severity="warning")
+            return
+        ticket = self.last_ticket
+        shop = self.shop
+        self.run_blocking(lambda: shop.reprint(ticket), self.show_print_outcome)
+
+    async def action_day_command(self, what: str) -> None:
+        from pos.tui.screens.day import DayScreen
+
+        await self.action_day()
+        if isinstance(self.screen, DayScreen):
+            getattr(self.screen, f"action_{what}")()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        logged = self.clerk is not None and not self.locked and self.shop is not None
+        if logged:
+            for title, help_text, callback in (
+                (_("New sale"), _("Start a new top-up (Ctrl+N)"), self.action_new_sale),
+                (_("History"), _("Today's sales, search, reprint, void (Ctrl+T)"),
+                 self.action_history),
+                (_("Shift/day"), _("Shift, X report, cash count, Z close (Ctrl+K)"),
+                 self.action_day),
+                (_("Open shift"), _("Start a shift with the starting cash"),
+                 lambda: self.action_day_command("open_shift")),
+                (_("X report"), _("Mid-day report, does not close"),
+                 lambda: self.action_day_command("report_x")),
+                (_("Close shift"), _("Count the cash and close the shift"),
+                 lambda: self.action_day_command("close_shift")),
+                (_("Z close"), _("Close the business day (manager)"),
+                 lambda: self.action_day_command("close_day")),
+                (_("Reprint last receipt"), _("A copy of this session's last sale"),
+                 self.action_reprint_last),
+                (_("Lock"), _("Lock the screen until a PIN is typed (Ctrl+L)"),
+                 self.action_lock),
+            ):
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand(_("Theme"), _("Light or dark colours"), self.action_change_theme)
+        yield SystemCommand(_("Keys"), _("Show the keys of this screen"),
+                            self.action_show_help_panel)
+        yield SystemCommand(_("Quit"), _("Close the app (Ctrl+Q)"), self.action_quit)
+
+    # -- blocking work and errors -------------------------------------------------------
+
+    def run_blocking(self, work: Callable[[], Any], done: Callable[[Any], Any],
+                     failed: Callable[[BaseException], Any] | None = None, *,
+                     name: str = "work", node: Any = None) -> None:
+        """Run `work` in a thread worker; `done(result)` or `failed(exc)` on the event loop.
+
+        Never a traceback on screen: an unexpected exception becomes a message.
+        """
+        on_error = failed or self.show_error
+
+        def job() -> None:
+            try:
+                value = work()
+            except Exception as exc:  # noqa: BLE001 - reported on screen, never raised
+                self._deliver(on_error, exc)
+            else:
+                self._deliver(done, value)
+
+        (node or self).run_worker(job, thread=True, name=name, group=name, exit_on_error=False)
+
+    def _deliver(self, callback: Callable[[Any], Any], value: object) -> None:
+        try:
+            self.call_from_thread(callback, value)
+        except RuntimeError:  # the app is closing
+            pass
+
+    def error_text(self, exc: BaseException) -> str:
+        """An exception as the clerk reads it (already translated by its raiser)."""
+        from pos.domain.errors import ValidationError
+
+        if isinstance(exc, ValidationError):
+            return f"{field_label(exc.field)}: {exc.message}"
+        from pos.ledger.errors import LedgerError
+
+        if isinstance(exc, LedgerError):
+            return str(exc)
+        self.log.error(repr(exc))
+        return _("Unexpected error ({kind}): {error}", kind=type(exc).__name__,
+                 error=str(exc)[:200])
+
+    def show_error(self, exc: BaseException) -> None:
+        self.notify(self.error_text(exc), severity="error", timeout=8)
+
+    def show_print_outcome(self, outcome: Any) -> None:
+        if outcome.printed:
+            self.notify(_("Receipt {ticket} printed.", ticket=outcome.ticket))
+        else:
+            self.notify(_("Printer fault: {error}. The receipt waits in the print queue.",
+                          error=outcome.error), severity="error", timeout=10)
+
+
+def run_app(settings: Settings) -> int:
+    """`pos` with no arguments: run the terminal app until the clerk quits."""
+    set_locale(settings.shop.locale)
+    app = PosApp(settings)
+    app.run()
+    if app.shop is not None:
+        app.shop.close()
+    return app.return_code or 0

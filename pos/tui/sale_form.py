@@ -1,0 +1,450 @@
+"""The sale screen's fields as a small state machine, with no Textual in it.
+
+The screen feeds it keys (`type`, `backspace`, `enter`, `back`, `choose`) and draws
+`rows()`. Each field is checked as it is typed, with the domain's own rules (through
+`pos.services`), and the fast path auto-advances: operator key, 9 phone digits, an amount
+preset, 8 DNI digits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pos.i18n import _
+
+if TYPE_CHECKING:
+    from pos.domain.identity import DocType
+    from pos.domain.payment import Method
+    from pos.domain.sale import Operator, SaleDraft
+    from pos.services import Shop
+
+ORDER = ("operator", "phone", "amount", "id", "tendered", "card_brand", "card_last4",
+         "card_auth", "op_number")
+PAYMENT_STEPS = {"cash": ("tendered",), "card": ("card_brand", "card_last4", "card_auth"),
+                 "yape": ("op_number",), "plin": ("op_number",)}
+MAX_LEN = {"phone": 9, "amount": 9, "tendered": 9, "card_last4": 4, "card_auth": 12,
+           "op_number": 20}
+
+
+@dataclass
+class Row:
+    """What the screen shows for one field."""
+
+    name: str
+    label: str
+    value: str
+    hint: str = ""
+    error: str = ""
+    current: bool = False
+    done: bool = False
+
+
+@dataclass
+class SaleForm:
+    shop: Shop
+    step: str = "operator"
+    operator: Operator | None = None
+    text: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    doc_type: DocType | None = None
+    method: Method | None = None
+    card_brand: str | None = None
+    pan_blocked: bool = False
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __post_init__(self) -> None:
+        from pos import services
+
+        self.s = services
+        self.reset()
+
+    # -- state ---------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Start over: empty fields, a fresh request id (a new sale)."""
+        self.step = "operator"
+        self.operator = None
+        self.text = {name: "" for name in ORDER}
+        self.errors = {}
+        self.doc_type = self.s.DocType.DNI
+        methods = self.shop.settings.payments.methods
+        self.method = self.s.Method(methods[0] if "cash" not in methods else "cash")
+        self.card_brand = None
+        self.pan_blocked = False
+        self.request_id = uuid.uuid4().hex
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        assert self.method is not None
+        return ("operator", "phone", "amount", "id") + PAYMENT_STEPS[self.method.value]
+
+    @property
+    def amount(self) -> Decimal | None:
+        try:
+            return self.s.parse_amount(self.text["amount"]) if self.text["amount"] else None
+        except self.s.ValidationError:
+            return None
+
+    def _touch(self) -> None:
+        self.request_id = uuid.uuid4().hex  # any edit makes a different sale
+
+    def _advance(self) -> None:
+        steps = self.steps
+        index = steps.index(self.step)
+        if index + 1 < len(steps):
+            self.step = steps[index + 1]
+
+    def _fail(self, exc: Exception, default: str | None = None) -> bool:
+        target = getattr(exc, "field", None) or default or self.step
+        target = {"id_number": "id", "id": "id", "card": "card_last4"}.get(target, target)
+        if target not in self.steps:
+            target = self.step
+        self.step = target
+        self.errors[target] = getattr(exc, "message", str(exc))
+        return False
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def type(self, char: str) -> bool:
+        """One typed character; returns True if the form moved to another field."""
+        step = self.step
+        if step == "card_last4" and self.pan_blocked:
+            return False  # the rest of a full card number: ignored until Backspace
+        self.errors.pop(step, None)
+        if step == "operator":
+            return self._pick_operator(char)
+        if step == "card_brand":
+            return self._pick_brand(char)
+        text = self.text[step]
+        limit = MAX_LEN.get(step, 12)
+        if step in ("phone", "card_last4", "op_number") and not char.isdigit():
+            msg = {"phone": _("The phone number may only have digits, e.g. 987 654 321."),
+                   "card_last4": _("The last 4 digits of the card: exactly 4 digits."),
+                   "op_number": _("The operation number has 4 to 20 digits.")}[step]
+            self.errors[step] = msg
+            return False
+        if step in ("amount", "tendered") and not (char.isdigit() or char in ".,"):
+            self.errors[step] = _("'{value}' is not an amount: use digits, e.g. 20 or 20.50.",
+                                  value=text + char)
+            return False
+        if step == "id":
+            return self._type_document(char)
+        if step == "card_auth" and not (char.isascii() and char.isalnum()):
+            self.errors[step] = _("The authorisation code has 4 to 12 letters or digits.")
+            return False
+        if len(text) >= limit:
+            self.errors[step] = self._too_long(step)
+            if step == "card_last4":
+                self.text[step] = ""  # a full card number was being typed: keep none of it
+                self.pan_blocked = True
+            return False
+        self.text[step] = text + (char.upper() if step == "card_auth" else char)
+        self._touch()
+        return self._live_check(step)
+
+    def backspace(self) -> None:
+        self.errors.pop(self.step, None)
+        self.pan_blocked = False
+        if self.step == "operator":
+            self.operator = None
+        elif self.step == "card_brand":
+            self.card_brand = None
+        else:
+            self.text[self.step] = self.text[self.step][:-1]
+        self._touch()
+
+    def back(self) -> bool:
+        """Escape: the previous field (its value stays). False on the first field."""
+        steps = self.steps
+        index = steps.index(self.step)
+        self.errors.pop(self.step, None)
+        if index == 0:
+            return False
+        self.step = steps[index - 1]
+        return True
+
+    def go_to(self, step: str) -> None:
+        if step in self.steps:
+            self.step = step
+
+    def choose(self, n: int) -> bool:
+        """F1..F9: the current field's choices (amount presets, document type, payment)."""
+        choices = self.choices()
+        if not 1 <= n <= len(choices):
+            return False
+        self.errors.pop(self.step, None)
+        self._touch()
+        value = choices[n - 1][1]
+        if self.step == "amount":
+            self.text["amount"] = f"{value:.2f}"
+            return self.enter()
+        if self.step == "id":
+            self.doc_type = value
+            self.text["id"] = ""
+            return False
+        if self.step in ("tendered", "card_brand", "card_last4", "card_auth", "op_number"):
+            self.method = value
+            self.step = PAYMENT_STEPS[value.value][0]
+            return True
+        return False
+
+    def choices(self) -> list[tuple[str, object]]:
+        """(label, value) the F-keys pick in the current field."""
+        if self.step == "amount" and self.operator is not None:
+            return [(self.s.format_money(p), p) for p in self.operator.presets]
+        if self.step == "id":
+            return [(t.label, t) for t in self.s.DocType]
+        if self.step in ("tendered", "card_brand", "card_last4", "card_auth", "op_number"):
+            return [(self.s.Method(m).label, self.s.Method(m))
+                    for m in self.shop.settings.payments.methods]
+        return []
+
+    def enter(self) -> bool:
+        """Enter: check the field and move on. True once the whole sale is ready."""
+        step = self.step
+        self.errors.pop(step, None)
+        self.pan_blocked = False
+        try:
+            self._check(step, final=True)
+        except self.s.ValidationError as exc:
+            return self._fail(exc)
+        if step == self.steps[-1]:
+            try:
+                self.draft()
+            except self.s.ValidationError as exc:
+                return self._fail(exc)
+            return True
+        self._advance()
+        return False
+
+    # -- checks --------------------------------------------------------------------------
+
+    def _pick_operator(self, char: str) -> bool:
+        try:
+            op = self.s.find_operator(self.shop.operators, char)
+        except self.s.ValidationError as exc:
+            return self._fail(exc)
+        if op.key != char:  # only the number key picks, so a stray letter is refused
+            self.errors["operator"] = _("Unknown operator '{value}': choose {choices}.",
+                                        value=char, choices=self._operator_keys())
+            return False
+        if self.operator != op:
+            self._touch()
+        self.operator = op
+        self._advance()
+        return True
+
+    def _operator_keys(self) -> str:
+        return ", ".join(f"{o.key} {o.name}" for o in self.shop.operators.values())
+
+    def _pick_brand(self, char: str) -> bool:
+        brands = self.shop.settings.payments.card_brands
+        if char.isdigit() and 1 <= int(char) <= len(brands):
+            self.card_brand = brands[int(char) - 1]
+            self._touch()
+            self._advance()
+            return True
+        self.errors["card_brand"] = _("Card brand must be one of: {brands}.",
+                                      brands=self._brand_keys())
+        return False
+
+    def _brand_keys(self) -> str:
+        brands = self.shop.settings.payments.card_brands
+        return ", ".join(f"{n} {b.title()}" for n, b in enumerate(brands, 1))
+
+    def _type_document(self, char: str) -> bool:
+        text = self.text["id"]
+        kind = self.doc_type
+        if kind is self.s.DocType.DNI:
+            if not char.isdigit():
+                self.errors["id"] = _("A DNI has 8 digits.")
+                return False
+            if len(text) >= 8:
+                self.errors["id"] = _("A DNI has 8 digits.")
+                return False
+        elif kind is self.s.DocType.CE:
+            if not char.isdigit() or len(text) >= 12:
+                self.errors["id"] = _("A carné de extranjería has 9 to 12 digits.")
+                return False
+        elif not (char.isascii() and char.isalnum()) or len(text) >= 12:
+            self.errors["id"] = _("A passport number has 6 to 12 letters or digits.")
+            return False
+        self.text["id"] = text + char.upper()
+        self._touch()
+        if kind is self.s.DocType.DNI and len(self.text["id"]) == 8:
+            return self._auto(self.s.parse_document, kind, self.text["id"])
+        return False
+
+    def _auto(self, check, *args: object) -> bool:  # noqa: ANN001
+        try:
+            check(*args)
+        except self.s.ValidationError as exc:
+            return self._fail(exc, self.step)
+        self._advance()
+        return True
+
+    def _too_long(self, step: str) -> str:
+        return {"phone": _("A mobile number has 9 digits and starts with 9 ({count} typed).",
+                           count=len(self.text["phone"]) + 1),
+                "card_last4": _("Type only the last 4 digits of the card."),
+                "card_auth": _("The authorisation code has 4 to 12 letters or digits."),
+                "op_number": _("The operation number has 4 to 20 digits."),
+                }.get(step, _("The amount is too large."))
+
+    def _live_check(self, step: str) -> bool:
+        text = self.text[step]
+        if step == "phone":
+            if not text.startswith("9"):
+                self.errors["phone"] = _("A mobile number starts with 9.")
+                return False
+            if len(text) == 9:
+                return self._auto(self.s.parse_phone, text)
+            return False
+        if step == "amount" and self.operator is not None:
+            value = self.amount
+            if value is not None and value > self.operator.max:
+                self.errors["amount"] = _(
+                    "{operator} top-ups go from {min} to {max}.", operator=self.operator.name,
+                    min=self.s.format_money(self.operator.min),
+                    max=self.s.format_money(self.operator.max))
+            return False
+        # card_last4 does not auto-advance: a full card number typed there must stop at the
+        # 5th digit instead of spilling into the authorisation code.
+        return False
+
+    def _check(self, step: str, *, final: bool) -> None:
+        s = self.s
+        text = self.text.get(step, "")
+        if step == "operator":
+            if self.operator is None:
+                raise s.ValidationError("operator", "Unknown operator '{value}': choose "
+                                        "{choices}.", value="", choices=self._operator_keys())
+        elif step == "phone":
+            s.parse_phone(text)
+        elif step == "amount":
+            if self.operator is None:
+                raise s.ValidationError("operator", "Unknown operator '{value}': choose "
+                                        "{choices}.", value="", choices=self._operator_keys())
+            s.check_amount(self.operator, text)
+        elif step == "id":
+            self.document()
+        elif step == "tendered":
+            self.cash_payment()
+        elif step == "card_brand":
+            if not self.card_brand:
+                raise s.ValidationError("card_brand", "Card brand must be one of: {brands}.",
+                                        brands=self._brand_keys())
+        elif step == "card_last4":
+            if not (len(text) == 4 and text.isdigit()):
+                raise s.ValidationError("card_last4",
+                                        "The last 4 digits of the card: exactly 4 digits.")
+        elif step == "card_auth":
+            self.payment()
+        elif step == "op_number":
+            self.payment()
+
+    # -- results -------------------------------------------------------------------------
+
+    def document(self):  # noqa: ANN201 - IdDocument | None
+        text = self.text["id"]
+        if not text:
+            if self.shop.settings.shop.require_id:
+                raise self.s.ValidationError("id", "This shop requires the customer's ID "
+                                             "document.")
+            return None
+        return self.s.parse_document(self.doc_type, text, "id")
+
+    def cash_payment(self):  # noqa: ANN201 - CashPayment
+        amount = self.amount
+        if amount is None:
+            raise self.s.ValidationError("amount", "Enter an amount, e.g. 20 or 20.50.")
+        tendered = self.text["tendered"] or str(amount)
+        return self.s.cash(amount, tendered)
+
+    def change(self) -> Decimal | None:
+        """Live change for the cash field (None while it does not cover the amount)."""
+        try:
+            return self.cash_payment().change
+        except self.s.ValidationError:
+            return None
+
+    def payment(self):  # noqa: ANN201 - Payment
+        s = self.s
+        assert self.method is not None
+        if self.method is s.Method.CASH:
+            return self.cash_payment()
+        if self.method is s.Method.CARD:
+            return s.card(self.card_brand or "", self.text["card_last4"],
+                          self.text["card_auth"],
+                          tuple(self.shop.settings.payments.card_brands))
+        return s.wallet(self.method, self.text["op_number"])
+
+    def draft(self) -> SaleDraft:
+        """The complete sale; the first wrong field raises ValidationError."""
+        s = self.s
+        for step in self.steps[:-1]:
+            self._check(step, final=True)
+        assert self.operator is not None
+        amount = s.check_amount(self.operator, self.text["amount"])
+        return s.make_draft(self.operator, s.parse_phone(self.text["phone"]), amount,
+                            self.payment(), self.document(),
+                            self.shop.settings.shop.require_id)
+
+    # -- display -------------------------------------------------------------------------
+
+    def rows(self) -> list[Row]:
+        s = self.s
+        steps = self.steps
+        current = self.step
+        done = set(steps[: steps.index(current)])
+        rows: list[Row] = []
+
+        def add(name: str, label: str, value: str, hint: str = "") -> None:
+            rows.append(Row(name, label, value, hint if name == current else "",
+                            self.errors.get(name, ""), name == current, name in done))
+
+        ops = "  ".join(f"{o.key} {o.name}" for o in self.shop.operators.values())
+        add("operator", _("Operator"), self.operator.name if self.operator else "", ops)
+        add("phone", _("Phone"), s.group_phone(self.text["phone"]),
+            _("9 digits, starts with 9"))
+        presets = ""
+        if self.operator is not None:
+            presets = "  ".join(f"F{n} {label}" for n, (label, _v) in
+                                enumerate(self.choices() if current == "amount" else
+                                          [(s.format_money(p), p)
+                                           for p in self.operator.presets], 1))
+        amount = self.amount
+        add("amount", _("Amount"), s.format_money(amount) if amount is not None and
+            current != "amount" else self.text["amount"], presets)
+        assert self.doc_type is not None
+        doc_keys = "  ".join(f"F{n} {t.label}" for n, t in enumerate(s.DocType, 1))
+        add("id", _("Document"), f"{self.doc_type.label} {self.text['id']}", doc_keys)
+        assert self.method is not None
+        methods = "  ".join(f"F{n} {s.Method(m).label}" for n, m in
+                            enumerate(self.shop.settings.payments.methods, 1))
+        pay_steps = PAYMENT_STEPS[self.method.value]
+        if self.method is s.Method.CASH:
+            change = self.change() if amount is not None else None
+            shown = self.text["tendered"]
+            if current != "tendered" and not shown and amount is not None:
+                shown = ""
+            value = f"{self.method.label}  {_('Received')}: {shown or _('exact')}"
+            if change is not None:
+                value += f"  →  {_('Change')}: {s.format_money(change)}"
+            elif amount is not None and shown:
+                value += "  " + _("(short)")
+            add("tendered", _("Payment"), value, methods + "  ·  " + _("Enter: exact cash"))
+        elif self.method is s.Method.CARD:
+            brand = (self.card_brand or "").title()
+            add("card_brand", _("Payment"), f"{self.method.label}  {brand}",
+                methods + "  ·  " + self._brand_keys())
+            add("card_last4", _("Last 4"), self.text["card_last4"], methods)
+            add("card_auth", _("Auth. code"), self.text["card_auth"], methods)
+        else:
+            add("op_number", _("Payment"),
+                f"{self.method.label}  {_('Op. no.')}: {self.text['op_number']}", methods)
+        assert set(pay_steps) <= {r.name for r in rows}
+        return rows

@@ -1,0 +1,1 @@
+"""One module a screen; modals beside the screen that opens them."""

@@ -1,0 +1,114 @@
+"""Confirmation: the whole sale, the phone large and grouped; Enter commits exactly once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Digits, Footer, Label, Static
+
+from pos.i18n import _
+from pos.tui import keymap
+from pos.tui.widgets import Banner
+
+if TYPE_CHECKING:
+    from pos.domain.sale import SaleDraft
+    from pos.services import ClerkView, SaleResult
+
+
+def draft_summary(draft: SaleDraft) -> Text:
+    """The lines the clerk reads out to the customer before committing."""
+    from pos.services import CashPayment, CardPayment, format_money
+
+    payment = draft.payment
+    rows: list[tuple[str, str]] = [
+        (_("Operator"), draft.operator.name),
+        (_("Amount"), format_money(draft.amount)),
+    ]
+    if draft.id_document is not None:
+        rows.append((_("Document"), f"{draft.id_document.doc_type.label} "
+                                       f"{draft.id_document.number}"))
+    rows.append((_("Payment"), payment.method.label))
+    if isinstance(payment, CashPayment):
+        rows.append((_("Received"), format_money(payment.tendered)))
+        rows.append((_("Change"), format_money(payment.change)))
+    elif isinstance(payment, CardPayment):
+        rows.append((_("Card"), f"{payment.brand.title()} ****{payment.last4} "
+                                f"{_('Auth.')} {payment.auth_code}"))
+    else:
+        rows.append((_("Op. no."), payment.op_number))  # type: ignore[union-attr]
+    text = Text()
+    for n, (label, value) in enumerate(rows):
+        if n:
+            text.append("\n")
+        text.append(label.ljust(14))
+        text.append(value, style="bold")
+    return text
+
+
+class ConfirmScreen(ModalScreen[None]):
+    """Enter = commit (once: the key is ignored after the first press, and the ledger's
+    request id makes even a second commit return the first sale). Esc = correct."""
+
+    def __init__(self, draft: SaleDraft, clerk: ClerkView, request_id: str) -> None:
+        super().__init__()
+        self.draft = draft
+        self.clerk = clerk
+        self.request_id = request_id
+        self.committing = False
+        self.committed: SaleResult | None = None
+        keymap.bind(self, keymap.CONFIRM)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="modal-box"):
+            yield Label(_("Confirm the top-up — read the number to the customer"),
+                        classes="title")
+            yield Digits(self.draft.phone.grouped, id="confirm-phone")
+            yield Static(draft_summary(self.draft), id="confirm-summary")
+            yield Banner(id="confirm-banner")
+            yield Label(_("Enter: confirm and print · Esc: correct"), classes="keys")
+        yield Footer()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("confirm", "cancel"):
+            return None if self.committing else True  # shown greyed out while committing
+        return True
+
+    def action_cancel(self) -> None:
+        if not self.committing:
+            self.dismiss()
+
+    def action_confirm(self) -> None:
+        if self.committing or self.committed is not None:
+            return  # a second Enter or a key repeat: nothing new
+        self.committing = True
+        self.refresh_bindings()
+        self.query_one(Banner).show(_("Saving the sale…"))
+        shop = self.app.shop  # type: ignore[attr-defined]
+        draft, clerk, request_id = self.draft, self.clerk, self.request_id
+        self.app.run_blocking(  # type: ignore[attr-defined]
+            lambda: shop.sell(clerk, draft, request_id=request_id, print_now=False),
+            self._sold, self._refused, name="sell")
+
+    async def _sold(self, result: SaleResult) -> None:
+        from pos.tui.screens.receipt import ReceiptScreen
+        from pos.tui.screens.sale import SaleScreen
+
+        self.committed = result
+        app: Any = self.app
+        app.last_ticket = result.ticket
+        await self.app.pop_screen()
+        sale = app._sale_screen()
+        if isinstance(sale, SaleScreen):
+            sale.sold()
+        await self.app.push_screen(ReceiptScreen(result.ticket, result.job_id,
+                                                 print_now=not result.duplicate,
+                                                 change=result.change))
+
+    def _refused(self, exc: BaseException) -> None:
+        self.committing = False  # nothing was saved: the clerk may correct and retry
+        self.refresh_bindings()
+        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]

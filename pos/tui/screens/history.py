@@ -1,0 +1,281 @@
+"""History: today's sales, search by ticket (a scanner may type it) or phone, open one.
+
+From an open sale: R reprints (a COPY), V voids it (manager name, PIN and reason).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Input, Label, Static
+
+from pos.i18n import _
+from pos.tui import keymap
+from pos.tui.widgets import Banner, TopBar
+
+
+def entry_time(shop: Any, entry: Any) -> str:
+    from pos.receipt_layout import local_time
+
+    return local_time(entry, shop.tz).strftime("%H:%M")
+
+
+def entry_status(view: Any) -> str:
+    if view.voided_by:
+        return _("voided by {ticket}", ticket=view.voided_by)
+    if view.entry.kind == "void":
+        return _("voids {ticket}", ticket=view.entry.ref_ticket)
+    return ""
+
+
+class HistoryScreen(Screen[None]):
+    AUTO_FOCUS = "#search"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.views: list[Any] = []
+        keymap.bind(self, keymap.HISTORY)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(_("History"))
+        yield Input(id="search", placeholder=_("Ticket (or scan it) or phone, then Enter"))
+        yield Static(id="history-message")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(_("Ticket"), _("Time"), _("Operator"), _("Phone"), _("Amount"),
+                          _("Payment"), _("Status"))
+        self.action_refresh()
+
+    # -- loading -------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        shop = self.app.shop  # type: ignore[attr-defined]
+        self.query_one("#search", Input).value = ""
+        self._load(lambda: shop.history(day=shop.today()), _("Today's sales"))
+
+    def _load(self, query: Any, title: str, open_single: bool = False) -> None:
+        def done(views: list[Any]) -> None:
+            self.show(views, title)
+            if open_single and len(views) == 1:
+                self.open_view(views[0])
+
+        self.app.run_blocking(query, done, self._failed, name="history",  # type: ignore[attr-defined]
+                              node=self)
+
+    def show(self, views: list[Any], title: str) -> None:
+        from pos.services import format_money, group_phone
+
+        shop = self.app.shop  # type: ignore[attr-defined]
+        self.views = views
+        table = self.query_one(DataTable)
+        table.clear()
+        names = {code: op.name for code, op in shop.operators.items()}
+        for view in views:
+            e = view.entry
+            status = entry_status(view)
+            method = e.method or ""
+            try:
+                from pos.services import Method
+
+                method = Method(method).label
+            except ValueError:
+                pass
+            table.add_row(e.ticket, entry_time(shop, e), names.get(e.operator or "", ""),
+                          group_phone(e.phone or ""), format_money(e.amount_cents), method,
+                          Text(status, style="bold") if status else "", key=e.ticket)
+        count = len(views)
+        self._message(f"{title}: " + _("{count} tickets", count=count) if count
+                      else f"{title}: " + _("nothing found."))
+
+    def _failed(self, exc: BaseException) -> None:
+        self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#history-message", Static)
+        message.set_class(error, "-error")
+        message.update(text)
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        shop = self.app.shop  # type: ignore[attr-defined]
+        text = event.value.strip()
+        if not text:
+            self.action_refresh()
+            return
+        digits = "".join(c for c in text if c.isdigit())
+        if text[0].isalpha():
+            self._load(lambda: shop.history(ticket=text), _("Ticket {ticket}", ticket=text),
+                       open_single=True)
+        else:
+            self._load(lambda: shop.history(phone=digits),
+                       _("Phone {phone}", phone=text))
+
+    def action_to_table(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        index = event.cursor_row
+        if 0 <= index < len(self.views):
+            self.open_view(self.views[index])
+
+    def open_view(self, view: Any) -> None:
+        def closed(changed: bool | None) -> None:
+            if changed:
+                self.action_refresh()
+
+        self.app.push_screen(EntryScreen(view), closed)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
+
+
+class EntryScreen(ModalScreen[bool]):
+    """One sale or void: its details; R reprint, V void."""
+
+    def __init__(self, view: Any) -> None:
+        super().__init__()
+        self.view = view
+        self.changed = False
+        self.busy = False
+        keymap.bind(self, keymap.ENTRY)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="entry-box", classes="modal-box"):
+            yield Label(_("Ticket {ticket}", ticket=self.view.entry.ticket), classes="title")
+            yield Static(self.details(), id="entry-details")
+            yield Banner(id="entry-banner")
+            yield Static(id="entry-keys", classes="keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#entry-keys", Static).update(
+            _("R: reprint · V: void · Esc: back") if self.can_void()
+            else _("R: reprint · Esc: back"))
+
+    def details(self) -> Text:
+        from pos.services import Method, format_money, group_phone
+        from pos.receipt_layout import local_time
+
+        shop = self.app.shop  # type: ignore[attr-defined]
+        e = self.view.entry
+        op = shop.operators.get(e.operator or "")
+        try:
+            method = Method(e.method or "").label
+        except ValueError:
+            method = e.method or ""
+        rows = [
+            (_("Date"), local_time(e, shop.tz).strftime("%d/%m/%Y %H:%M:%S")),
+            (_("Clerk"), e.clerk),
+            (_("Operator"), op.name if op else (e.operator or "")),
+            (_("Phone"), group_phone(e.phone or "")),
+            (_("Amount"), format_money(e.amount_cents)),
+            (_("Payment"), method),
+        ]
+        if e.id_masked:
+            rows.append((_("Document"), e.id_masked))
+        if e.reason:
+            rows.append((_("Reason"), e.reason))
+        status = entry_status(self.view)
+        if status:
+            rows.append((_("Status"), status))
+        text = Text()
+        for n, (label, value) in enumerate(rows):
+            text.append(("\n" if n else "") + label.ljust(14))
+            text.append(str(value), style="bold")
+        return text
+
+    def can_void(self) -> bool:
+        return self.view.entry.kind == "sale" and not self.view.voided_by
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "void":
+            return self.can_void() and not self.busy
+        if action == "reprint":
+            return None if self.busy else True
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_reprint(self) -> None:
+        if self.busy:
+            return
+        shop = self.app.shop  # type: ignore[attr-defined]
+        ticket = self.view.entry.ticket
+        self.busy = True
+        self.query_one(Banner).show(_("Printing…"))
+        self.app.run_blocking(lambda: shop.reprint(ticket), self._printed,  # type: ignore[attr-defined]
+                              self._failed, name="reprint", node=self)
+
+    def _printed(self, outcome: Any) -> None:
+        self.busy = False
+        self.refresh_bindings()
+        if outcome.printed:
+            self.query_one(Banner).show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
+        else:
+            self.query_one(Banner).show(
+                _("PRINTER FAULT: {error}", error=outcome.error) + "\n"
+                + _("The receipt waits in the print queue."), "error")
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        self.refresh_bindings()
+        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+
+    def action_void(self) -> None:
+        if not self.can_void() or self.busy:
+            return
+        shop = self.app.shop  # type: ignore[attr-defined]
+        self.app.run_blocking(shop.clerks, self._ask_void, self._failed,  # type: ignore[attr-defined]
+                              name="clerks", node=self)
+
+    def _ask_void(self, clerks: list[Any]) -> None:
+        from pos.tui.screens.prompt import PromptField, PromptScreen
+
+        shop = self.app.shop  # type: ignore[attr-defined]
+        me = self.app.clerk  # type: ignore[attr-defined]
+        managers = [c.name for c in clerks if c.is_manager]
+        default = me.name if me is not None and me.is_manager else (managers[0] if managers
+                                                                    else "")
+        ticket = self.view.entry.ticket
+        request_id = uuid.uuid4().hex  # one void request, however often Enter is pressed
+
+        def submit(values: dict[str, str]) -> Any:
+            manager = shop.login(values["manager"], values["pin"], manager=True)
+            return shop.void(ticket, values["reason"], manager, request_id=request_id)
+
+        prompt = PromptScreen(
+            _("Void {ticket}", ticket=ticket),
+            [PromptField("manager", _("Manager"), default, max_length=40),
+             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                         max_length=8),
+             PromptField("reason", _("Reason"), max_length=200)],
+            submit, intro=_("A void is a new entry that reverses this sale; the sale stays "
+                            "in the ledger."))
+        self.app.push_screen(prompt, self._voided)
+
+    def _voided(self, result: Any) -> None:
+        if result is None:
+            return
+        self.changed = True
+        self.view = type(self.view)(self.view.entry, result.ticket)
+        self.query_one("#entry-details", Static).update(self.details())
+        self.query_one("#entry-keys", Static).update(_("R: reprint · Esc: back"))
+        self.refresh_bindings()
+        outcome = result.print_outcome
+        text = _("Voided by {ticket}.", ticket=result.ticket)
+        if outcome is not None and not outcome.printed:
+            self.query_one(Banner).show(
+                text + " " + _("PRINTER FAULT: {error}", error=outcome.error), "error")
+        else:
+            self.query_one(Banner).show(text, "ok")

@@ -1,0 +1,144 @@
+"""Login: the clerk picks their name and types the PIN. Also the idle lock screen.
+
+Shown before the ledger is open (the app opens it in a thread behind this screen).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from pos.i18n import _
+from pos.tui.widgets import TopBar
+
+if TYPE_CHECKING:
+    from pos.services import ClerkView
+
+
+class LoginScreen(Screen[None]):
+    """Name + PIN. `locked_by` makes it the idle-lock screen (any clerk may unlock)."""
+
+    AUTO_FOCUS = None
+
+    def __init__(self, locked_by: ClerkView | None = None) -> None:
+        super().__init__()
+        self.locked_by = locked_by
+        self.clerks: list[ClerkView] = []
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(_("Locked") if self.locked_by else _("Login"))
+        with Vertical(id="login-box", classes="box"):
+            if self.locked_by is not None:
+                yield Label(_("Screen locked. Type a PIN to continue."), classes="title")
+            else:
+                yield Label(_("Who is selling?"), classes="title")
+            yield Label(_("Clerk"), classes="field-label")
+            yield OptionList(id="clerks")
+            yield Label(_("PIN"), classes="field-label")
+            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin",
+                        placeholder=_("4 to 8 digits"), select_on_focus=False)
+            yield Static(_("Opening the ledger…"), id="login-message", classes="message")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#clerks").disabled = True
+        self.query_one("#pin").disabled = True
+        shop = getattr(self.app, "shop", None)
+        if shop is not None:
+            self.shop_ready()
+        elif getattr(self.app, "shop_error", None):
+            self.shop_failed(self.app.shop_error)  # type: ignore[attr-defined]
+        self.call_after_refresh(self.app_ready_hook)
+
+    def app_ready_hook(self) -> None:
+        """The login screen is drawn (start-up benchmark hook: see bench/bench_startup.py)."""
+        hook = getattr(self.app, "on_login_drawn", None)
+        if hook is not None:
+            hook()
+
+    # -- the shop is open ----------------------------------------------------------------
+
+    def shop_ready(self) -> None:
+        shop = self.app.shop  # type: ignore[attr-defined]
+        self.app.run_blocking(  # type: ignore[attr-defined]
+            lambda: (shop.has_clerks(), shop.clerks()), self._clerks_loaded, name="clerks",
+            node=self)
+
+    def shop_failed(self, message: str) -> None:
+        self._message(_("The ledger could not be opened: {error}", error=message) + "\n"
+                      + _("Ctrl+Q quits."), error=True)
+
+    async def _clerks_loaded(self, found: tuple[bool, list[ClerkView]]) -> None:
+        has_clerks, clerks = found
+        if not has_clerks:
+            from pos.tui.screens.first_run import FirstRunScreen
+
+            await self.app.switch_screen(FirstRunScreen())
+            return
+        self.clerks = clerks
+        names = self.query_one("#clerks", OptionList)
+        names.clear_options()
+        names.add_options([Option(f"{c.name}" + (f"  ({_('manager')})" if c.is_manager
+                                                    else ""), id=c.name) for c in clerks])
+        names.disabled = False
+        self.query_one("#pin").disabled = False
+        start = 0
+        if self.locked_by is not None:
+            start = next((i for i, c in enumerate(clerks) if c.name == self.locked_by.name), 0)
+        names.highlighted = start
+        names.focus()
+        self._message(_("Choose your name (↑↓, Enter), then type your PIN."))
+
+    # -- keys ----------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        # Digits typed on the name list go straight into the PIN.
+        names = self.query_one("#clerks", OptionList)
+        if names.has_focus and event.character and event.character.isdigit():
+            pin = self.query_one("#pin", Input)
+            pin.focus()
+            pin.value += event.character
+            pin.cursor_position = len(pin.value)
+            event.stop()
+            event.prevent_default()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#pin", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self._busy or not self.clerks:
+            return
+        names = self.query_one("#clerks", OptionList)
+        index = names.highlighted if names.highlighted is not None else 0
+        name = self.clerks[index].name
+        pin = event.value
+        shop = self.app.shop  # type: ignore[attr-defined]
+        self._busy = True
+        self._message(_("Checking…"))
+        self.app.run_blocking(lambda: shop.login(name, pin), self._logged_in,  # type: ignore[attr-defined]
+                              self._refused, name="login", node=self)
+
+    async def _logged_in(self, clerk: ClerkView) -> None:
+        self._busy = False
+        await self.app.logged_in(clerk)  # type: ignore[attr-defined]
+
+    def _refused(self, exc: BaseException) -> None:
+        self._busy = False
+        pin = self.query_one("#pin", Input)
+        pin.value = ""
+        pin.focus()
+        self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
+
+    def _message(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#login-message", Static)
+        message.set_class(error, "-error")
+        message.update(text)
+
+

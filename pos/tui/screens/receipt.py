@@ -1,0 +1,140 @@
+"""Receipt preview: the printed bytes decoded back to text, with the print status.
+
+The sale is already in the ledger here; a printer fault only changes the banner (the
+receipt waits in the print queue) and R prints a copy.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from pos.i18n import _
+from pos.tui import keymap
+from pos.tui.widgets import Banner, TopBar
+
+
+def preview_text(data: bytes) -> Text:
+    """ESC/POS bytes → what the paper shows, barcode drawn with block characters."""
+    from receipts import barcode_text, decode
+
+    text = Text()
+    for number, receipt in enumerate(decode(data)):
+        if number:
+            text.append("\n" + "✂ " + "-" * 44 + "\n")
+        text.append("\n".join(receipt.lines))
+        for value in receipt.barcodes:
+            bars = barcode_text(value)
+            text.append(f"\n{bars}\n{bars}\n{value}", style="bold")
+    return text
+
+
+class ReceiptScreen(Screen[None]):
+    """After a sale (or opened from history for a reprint)."""
+
+    AUTO_FOCUS = "#receipt-scroll"
+
+    def __init__(self, ticket: str, job_id: int, *, print_now: bool = True,
+                 change: Decimal | None = None, title: str | None = None) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.job_id = job_id
+        self.print_now = print_now
+        self.change = change
+        self.title_text = title or _("Receipt")
+        self.outcome: Any = None
+        self.printing = False
+        keymap.bind(self, keymap.RECEIPT)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(self.title_text)
+        yield Banner(id="print-banner")
+        yield Static(id="receipt-head", classes="receipt-head")
+        with VerticalScroll(id="receipt-scroll"):
+            yield Static(id="receipt-preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        head = Text(_("Sale {ticket} saved.", ticket=self.ticket), style="bold")
+        if self.change is not None:
+            from pos.services import format_money
+
+            head.append("   " + _("Change") + ": ", style="bold")
+            head.append(format_money(self.change), style="bold reverse")
+        self.query_one("#receipt-head", Static).update(head)
+        shop = self.app.shop  # type: ignore[attr-defined]
+        job_id = self.job_id
+        self.app.run_blocking(lambda: preview_text(shop.job_bytes(job_id)),  # type: ignore[attr-defined]
+                              self._show_preview, self._preview_failed, name="preview",
+                              node=self)
+        if self.print_now:
+            self._print(lambda: shop.print_job(job_id))
+        else:
+            self.query_one(Banner).show(_("Receipt not printed yet: R prints it."))
+
+    def _show_preview(self, text: Text) -> None:
+        self.query_one("#receipt-preview", Static).update(text)
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.query_one("#receipt-preview", Static).update(
+            _("No preview: {error}", error=self.app.error_text(exc)))  # type: ignore[attr-defined]
+
+    def _print(self, send: Any) -> None:
+        self.printing = True
+        self.refresh_bindings()
+        self.query_one(Banner).show(_("Printing…"))
+        self.app.run_blocking(send, self._printed, self._print_failed,  # type: ignore[attr-defined]
+                              name="print", node=self)
+
+    def _printed(self, outcome: Any) -> None:
+        self.printing = False
+        self.outcome = outcome
+        self.refresh_bindings()
+        if outcome.printed:
+            self.query_one(Banner).show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
+        else:
+            self.query_one(Banner).show(
+                _("PRINTER FAULT: {error}", error=outcome.error) + "\n"
+                + _("The sale is saved. The receipt waits in the print queue: R reprints."),
+                "error")
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.printing = False
+        self.refresh_bindings()
+        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reprint" and self.printing:
+            return None
+        return True
+
+    def action_reprint(self) -> None:
+        if self.printing:
+            return
+        shop = self.app.shop  # type: ignore[attr-defined]
+        ticket = self.ticket
+        self._print(lambda: shop.reprint(ticket))
+
+    def action_done(self) -> None:
+        self.app.pop_screen()
+
+    def on_key(self, event: events.Key) -> None:
+        # An operator key here starts the next sale at once (the bodega's queue is long).
+        from pos.tui.screens.sale import SaleScreen
+
+        char = event.character or ""
+        ops = self.app.shop.operators.values()  # type: ignore[attr-defined]
+        if char and any(op.key == char for op in ops):
+            event.stop()
+            event.prevent_default()
+            self.app.pop_screen()
+            sale = self.app._sale_screen()  # type: ignore[attr-defined]
+            if isinstance(sale, SaleScreen):
+                sale.start_with(char)

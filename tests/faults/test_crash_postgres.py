@@ -1,0 +1,184 @@
+"""Crash suite on PostgreSQL: SIGKILL the seller, stop the server, kill the connection mid-sale.
+
+A sale is wholly in or wholly out; the clerk gets a clear message, never a ticket that was not
+kept; the journal stays gapless and its chains verify.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.faults.crash import SEED, Seller, check_ledger, write_config
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+ROUNDS = 12
+
+
+def dbname_of(url: str) -> str:
+    return url.rsplit("/", 1)[1].split("?", 1)[0]
+
+
+def test_sigkill_never_loses_a_reported_sale(pg_url: str, tmp_path: Path) -> None:
+    from pos.config import load_settings
+
+    rng = random.Random(SEED + 1)
+    config = write_config(tmp_path, url=pg_url)
+    settings = load_settings(config)
+    for round_no in range(ROUNDS):
+        context = f"seed {SEED}, round {round_no}"
+        seller = Seller(config, seed=rng.randrange(10**6))
+        try:
+            if round_no == 0:  # the database is empty: kill during migration or first clerk
+                assert seller.wait_for("# opening"), seller.stderr
+                time.sleep(rng.uniform(0.3, 1.2))
+            else:
+                assert seller.wait_for(tickets=1), seller.stderr
+                time.sleep(rng.uniform(0.05, 0.4))
+        finally:
+            seller.kill()
+        assert seller.proc.returncode == -9, seller.stderr
+        assert "Traceback" not in seller.stderr, seller.stderr
+        check_ledger(settings, seller.tickets, context)
+
+
+def test_server_stopped_while_selling(pg_server: Any, pg_url: str, tmp_path: Path) -> None:
+    """The server dies under a selling clerk: a clear error, and every reported sale survives."""
+    from pos.config import load_settings
+
+    if not pg_server.can_restart:
+        pytest.skip("an external server (POS_TEST_PG_URL) cannot be stopped by the tests")
+    config = write_config(tmp_path, url=pg_url)
+    seller = Seller(config, seed=SEED)
+    try:
+        assert seller.wait_for(tickets=5), seller.stderr
+        time.sleep(random.Random(SEED).uniform(0.0, 0.2))
+        pg_server.stop()
+        code = seller.finish(timeout=60)
+    finally:
+        seller.kill()
+        pg_server.start()
+    assert code == 3, f"exit {code}: {seller.stderr}"
+    assert "Traceback" not in seller.stderr, seller.stderr
+    assert seller.stderr.startswith("ledger error: "), seller.stderr
+    assert len(seller.stderr.strip().splitlines()) == 1, seller.stderr
+    check_ledger(load_settings(config), seller.tickets, "server stopped")
+
+
+@pytest.fixture
+def pg_shop(pg_url: str, make_settings: Callable[..., Any]) -> Iterator[Any]:
+    """An open Shop on the test database, with clerk Juan (5678)."""
+    from pos.i18n import set_locale
+    from pos.services import Shop
+
+    set_locale("en")
+    shop = Shop.open(make_settings(ledger={"url": pg_url}))
+    shop.add_clerk("Juan", "clerk", "5678")
+    yield shop
+    shop.close()
+
+
+def _sell(shop: Any, phone: str = "987654321") -> Any:
+    draft = shop.build_draft(operator="claro", phone=phone, amount="10", method="cash",
+                             id_spec="dni:12345678")
+    return shop.sell(shop.login("Juan", "5678"), draft, print_now=True)
+
+
+def _ledger(shop: Any) -> tuple[list[int], set[str]]:
+    from sqlmodel import Session, select
+
+    from pos.ledger.models import JournalEntry, PrintJob
+
+    with Session(shop.engine) as s:
+        seqs = list(s.exec(select(JournalEntry.seq).order_by(JournalEntry.seq)).all())
+        jobs = set(s.exec(select(PrintJob.ticket)).all())
+    return seqs, jobs
+
+
+def test_backend_killed_between_sales(pg_server: Any, pg_url: str, pg_shop: Any) -> None:
+    """A connection cut while idle: the next sale reconnects, or fails clearly; never a gap."""
+    from pos.ledger.errors import LedgerError
+
+    assert _sell(pg_shop).ticket == "R001-00000001"
+    for _ in range(3):
+        assert pg_server.terminate_backends(dbname_of(pg_url)) >= 1
+        try:
+            _sell(pg_shop)
+        except LedgerError as exc:
+            assert "not reachable" in str(exc) or "cannot" in str(exc), str(exc)
+    last = _sell(pg_shop)
+    seqs, jobs = _ledger(pg_shop)
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert last.ticket == f"R001-{seqs[-1]:08d}"
+    assert {f"R001-{n:08d}" for n in seqs} == jobs
+    pg_shop.verify()
+
+
+@pytest.mark.parametrize("cut", ["terminate", "stop"])
+def test_connection_dies_inside_a_sale(cut: str, pg_server: Any, pg_url: str, pg_shop: Any,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entry is written but the connection dies before commit: nothing of it is kept."""
+    from pos.ledger import journal
+    from pos.ledger.errors import LedgerError
+
+    if cut == "stop" and not pg_server.can_restart:
+        pytest.skip("an external server (POS_TEST_PG_URL) cannot be stopped by the tests")
+    first = _sell(pg_shop)
+    original = journal.append_entry
+
+    def append_then_cut(*args: Any, **kwargs: Any) -> Any:
+        entry = original(*args, **kwargs)
+        if cut == "terminate":
+            pg_server.terminate_backends(dbname_of(pg_url))
+        else:
+            pg_server.stop()
+        return entry
+
+    monkeypatch.setattr(journal, "append_entry", append_then_cut)
+    try:
+        with pytest.raises(LedgerError) as failed:
+            _sell(pg_shop, phone="912345678")
+    finally:
+        monkeypatch.setattr(journal, "append_entry", original)
+        pg_server.start()
+    message = str(failed.value)
+    assert "R001-00000002" not in message
+    assert "Traceback" not in message and len(message) < 400
+    seqs, jobs = _ledger(pg_shop)
+    assert seqs == [1], "a half-written sale was kept"
+    assert jobs == {first.ticket}, "a receipt was queued for a sale that was not kept"
+    assert _sell(pg_shop).ticket == "R001-00000002"
+    pg_shop.verify()
+
+
+def test_server_dies_after_commit_before_printing(pg_server: Any, pg_url: str, pg_shop: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sale is kept: the clerk must get its ticket (receipt waiting), not an error."""
+    from pos.services import Shop
+
+    if not pg_server.can_restart:
+        pytest.skip("an external server (POS_TEST_PG_URL) cannot be stopped by the tests")
+    original = Shop.print_job
+
+    def stop_then_print(self: Any, job_id: int) -> Any:
+        pg_server.stop()
+        return original(self, job_id)
+
+    monkeypatch.setattr(Shop, "print_job", stop_then_print)
+    try:
+        result = _sell(pg_shop)
+    finally:
+        monkeypatch.setattr(Shop, "print_job", original)
+        pg_server.start()
+    assert result.ticket == "R001-00000001"
+    assert result.print_outcome is not None and not result.print_outcome.printed
+    assert result.print_outcome.error
+    seqs, jobs = _ledger(pg_shop)
+    assert seqs == [1] and jobs == {"R001-00000001"}
+    assert pg_shop.reprint(result.ticket).printed

@@ -1,0 +1,296 @@
+"""The `pos` command end to end, in a shop folder with its own config.toml.
+
+In-process through click's CliRunner (fast); one subprocess run proves the real entry point.
+Every failure: an exit code, the field and the reason on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SELL = ["sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
+        "--phone", "987 654 321", "--amount", "20", "--id", "dni:45678912"]
+
+
+@pytest.fixture
+def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A shop folder holding the shipped config.toml, as the working folder."""
+    from pos.i18n import set_locale
+
+    (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("POS_CONFIG", raising=False)
+    yield tmp_path
+    set_locale("es_PE")  # the CLI sets the process-wide language from config
+
+
+def pos(*args: str) -> Result:
+    from pos.cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+@pytest.fixture
+def staffed(shop_dir: Path) -> Path:
+    assert pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234").exit_code == 0
+    assert pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+    return shop_dir
+
+
+def set_config(folder: Path, old: str, new: str) -> None:
+    path = folder / "config.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def journal_count() -> int:
+    result = pos("verify")
+    assert result.exit_code == 0, result.output
+    return int(result.stdout.split()[1])
+
+
+# -- clerks --------------------------------------------------------------------------------
+
+def test_clerk_add_and_list(shop_dir: Path) -> None:
+    result = pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234")
+    assert (result.exit_code, result.stdout) == (0, "Rosa (manager)\n")
+    assert pos("clerk", "list").stdout == "Rosa\tmanager\n"
+    assert (shop_dir / "ledger.db").is_file() and (shop_dir / "ledger.key").is_file()
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["Ana", "--pin", "12"], "PIN"),
+    (["Ana", "--pin", "abcd"], "PIN"),
+    (["", "--pin", "1234"], "nombre"),
+    (["Ana"], "--pin"),  # no terminal to prompt on
+])
+def test_clerk_add_refused(shop_dir: Path, args: list[str], says: str) -> None:
+    result = pos("clerk", "add", *args)
+    assert result.exit_code == 2
+    assert says in result.stderr
+    assert pos("clerk", "list").stdout == ""
+
+
+# -- selling -------------------------------------------------------------------------------
+
+def test_sell_prints_ticket_then_change(staffed: Path) -> None:
+    result = pos(*SELL, "--pay", "cash", "--tendered", "50")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["R001-00000001", "Vuelto: S/ 30.00"]
+    assert result.stderr == ""
+    card = pos(*SELL, "--pay", "card", "--card", "visa:4242:A1B2C3")
+    assert card.stdout.splitlines()[0] == "R001-00000002"
+    yape = pos(*SELL, "--pay", "yape", "--op-number", "12345678")
+    assert yape.stdout.splitlines()[0] == "R001-00000003"
+    assert journal_count() == 3
+    text = pos("receipt-text", "receipts-out/printer.bin")
+    assert text.exit_code == 0
+    assert "[barcode R001-00000001]" in text.stdout
+    assert "Vuelto" in text.stdout and "VISA **** 4242" in text.stdout
+    assert "45678912" not in text.stdout  # the receipt shows the masked ID
+
+
+def test_sell_request_id(staffed: Path) -> None:
+    first = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
+    again = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
+    assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0] == "R001-00000001"
+    assert journal_count() == 1
+
+
+BAD_SALES = [
+    # (changed arguments, field label in Spanish, words of the reason)
+    ({"--phone": "(01) 4567890"}, "celular", "9"),
+    ({"--phone": "98765432"}, "celular", "8"),
+    ({"--amount": "500"}, "monto", "S/ 300.00"),
+    ({"--amount": "-5"}, "monto", "-5"),
+    ({"--amount": "NaN"}, "monto", "NaN"),
+    ({"--id": "dni:1234567"}, "documento", "8"),
+    ({"--operator": "tigo"}, "operador", "Claro"),
+    ({"--pay": "cash", "--tendered": "10"}, "recibido", "S/ 10.00"),
+    ({"--pay": "card", "--card": "visa:4242424242424242:123456"}, "tarjeta", "4"),
+    ({"--pay": "card", "--card": "visa:5555 5555 5555 4444:123456"}, "tarjeta", "4"),
+    ({"--pay": "yape", "--op-number": "12"}, "número de operación", "4"),
+    ({"--pay": "bitcoin"}, "pago", "Yape"),
+]
+
+
+def _sell_args(changes: dict[str, str]) -> list[str]:
+    args = list(SELL)
+    for option, value in changes.items():
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args += [option, value]
+    if "--pay" not in args:
+        args += ["--pay", "cash"]
+    return args
+
+
+@pytest.mark.parametrize(("changes", "label", "reason"), BAD_SALES)
+def test_bad_sale_refused_in_spanish(staffed: Path, changes: dict[str, str], label: str,
+                                     reason: str) -> None:
+    result = pos(*_sell_args(changes))
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert first.lower().startswith(label) and reason in first
+    assert pos("history").stdout == ""
+    assert journal_count() == 0
+
+
+def test_bad_sale_refused_in_english(staffed: Path) -> None:
+    set_config(staffed, 'locale = "es_PE"', 'locale = "en"')
+    result = pos(*_sell_args({"--phone": "98765432"}))
+    assert result.exit_code == 2
+    assert result.stderr == "phone: A mobile number has 9 digits and starts with 9 (8 typed).\n"
+    result = pos(*_sell_args({"--pay": "cash", "--tendered": "10"}))
+    assert result.stderr.startswith("received: Received S/ 10.00 is less than")
+    ok = pos(*SELL, "--pay", "cash", "--tendered", "50")
+    assert ok.stdout.splitlines() == ["R001-00000001", "Change: S/ 30.00"]
+
+
+def test_missing_id_when_required(staffed: Path) -> None:
+    args = [a for a in SELL if a not in ("--id", "dni:45678912")] + ["--pay", "cash"]
+    result = pos(*args)
+    assert result.exit_code == 2 and "documento" in result.stderr
+    set_config(staffed, "require_id = true", "require_id = false")
+    assert pos(*args).exit_code == 0
+
+
+def test_wrong_pin(staffed: Path) -> None:
+    result = pos(*[("0000" if a == "5678" else a) for a in SELL], "--pay", "cash")
+    assert result.exit_code == 2 and result.stderr.strip()
+    assert journal_count() == 0
+
+
+def test_missing_option_is_a_usage_error(staffed: Path) -> None:
+    result = pos("sell", "--clerk", "Juan")
+    assert result.exit_code == 2 and "Missing option" in result.stderr
+
+
+# -- void, history, verify, reprint, print queue ---------------------------------------------
+
+def test_void_manager_only(staffed: Path) -> None:
+    pos(*SELL, "--pay", "cash")
+    by_clerk = pos("void", "R001-1", "--reason", "número equivocado", "--clerk", "Juan",
+                   "--pin", "5678")
+    assert by_clerk.exit_code == 2 and "Juan" in by_clerk.stderr
+    wrong_pin = pos("void", "R001-1", "--reason", "número equivocado", "--clerk", "Rosa",
+                    "--pin", "9999")
+    assert wrong_pin.exit_code == 2
+    assert journal_count() == 1
+    ok = pos("void", "r001-1", "--reason", "número equivocado", "--clerk", "Rosa",
+             "--pin", "1234")
+    assert (ok.exit_code, ok.stdout) == (0, "R001-00000002\n")
+    twice = pos("void", "R001-1", "--reason", "otra vez", "--clerk", "Rosa", "--pin", "1234")
+    assert twice.exit_code == 2 and "R001-00000002" in twice.stderr
+    bad = pos("void", "R001-x", "--reason", "error", "--clerk", "Rosa", "--pin", "1234")
+    assert bad.exit_code == 2 and bad.stderr.lower().startswith("ticket")
+    assert journal_count() == 2
+
+
+def test_history_filters(staffed: Path) -> None:
+    pos(*SELL, "--pay", "cash")
+    pos(*_sell_args({"--phone": "912345678", "--pay": "yape", "--op-number": "123456"}))
+    lines = pos("history").stdout.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["R001-00000002", "R001-00000001"]
+    assert lines[1].split("\t")[5:8] == ["987 654 321", "S/ 20.00", "cash"]
+    by_phone = pos("history", "--phone", "+51 912 345 678").stdout.splitlines()
+    assert [line.split("\t")[0] for line in by_phone] == ["R001-00000002"]
+    today = lines[0].split("\t")[1][:10]
+    assert len(pos("history", "--date", today).stdout.splitlines()) == 2
+    assert pos("history", "--date", "2001-01-01").stdout == ""
+    assert pos("history", "--date", today, "--phone", "987654321").stdout.count("\n") == 1
+    assert pos("history", "--id", "dni:45678912").stdout.count("\n") == 2
+    assert pos("history", "--ticket", "R00100000001").stdout.count("\n") == 1
+    bad = pos("history", "--date", "25/11/2026")
+    assert bad.exit_code == 2 and bad.stderr.startswith("fecha")
+    assert pos("history", "--phone", "123").exit_code == 2
+
+
+def test_verify(staffed: Path) -> None:
+    pos(*SELL, "--pay", "cash")
+    result = pos("verify")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("OK: 1 asientos")
+    assert result.stdout.splitlines()[1].startswith("R001\t")
+
+
+def test_reprint(staffed: Path) -> None:
+    pos(*SELL, "--pay", "cash")
+    result = pos("reprint", "r001-1")
+    assert (result.exit_code, result.stdout) == (0, "R001-00000001\n")
+    text = pos("receipt-text", "receipts-out/printer.bin").stdout
+    assert text.count("[barcode R001-00000001]") == 2
+    assert "COPIA" in text
+    missing = pos("reprint", "R001-00000009")
+    assert missing.exit_code == 2 and "R001-00000009" in missing.stderr
+
+
+def test_print_queue_when_the_printer_fails(staffed: Path) -> None:
+    assert pos("print-queue").stdout == "La cola de impresión está vacía.\n"
+    (staffed / "printer-offline").mkdir()  # a folder where the device should be: writes fail
+    set_config(staffed, 'path = "receipts-out/printer.bin"', 'path = "printer-offline"')
+    sold = pos(*SELL, "--pay", "cash")
+    assert sold.exit_code == 0  # the sale is kept …
+    assert sold.stdout.splitlines()[0] == "R001-00000001"
+    assert "pos reprint R001-00000001" in sold.stderr  # … and the receipt waits
+    queue = pos("print-queue").stdout.splitlines()
+    assert len(queue) == 1 and "\tR001-00000001\tsale\tfailed\t1" in queue[0]
+    assert pos("print-queue", "--retry").exit_code == 1
+    set_config(staffed, 'path = "printer-offline"', 'path = "receipts-out/printer.bin"')
+    retried = pos("print-queue", "--retry")
+    assert (retried.exit_code, retried.stdout) == (0, "R001-00000001\tprinted\n")
+    assert pos("print-queue").stdout == "La cola de impresión está vacía.\n"
+    assert "R001-00000001" in pos("print-queue", "--all").stdout
+    assert journal_count() == 1
+
+
+def test_receipt_text_refuses_other_files(shop_dir: Path) -> None:
+    (shop_dir / "photo.jpg").write_bytes(os.urandom(64))
+    result = pos("receipt-text", "photo.jpg")
+    assert result.exit_code in (0, 2)  # ESC/POS is lenient; what matters: no traceback
+    missing = pos("receipt-text", "nope.bin")
+    assert missing.exit_code == 2
+
+
+def test_broken_ledger_exit_1(shop_dir: Path) -> None:
+    (shop_dir / "ledger.db").write_bytes(b"not a database at all" * 100)
+    result = pos("history")
+    assert result.exit_code == 1 and "ledger.db" in result.stderr
+
+
+# -- the real entry point --------------------------------------------------------------------
+
+def test_subprocess_end_to_end(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "POS_CONFIG"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "pos.cli", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert "Traceback" not in proc.stderr
+        return proc
+
+    assert run("clerk", "add", "Juan", "--pin", "5678").returncode == 0
+    sold = run(*SELL, "--pay", "cash", "--tendered", "50")
+    assert sold.returncode == 0, sold.stderr
+    assert sold.stdout.splitlines() == ["R001-00000001", "Vuelto: S/ 30.00"]
+    bad = run(*_sell_args({"--phone": "887654321"}))
+    assert bad.returncode == 2 and bad.stderr.startswith("celular:")
+    assert run("verify").stdout.startswith("OK: 1 ")

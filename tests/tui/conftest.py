@@ -1,0 +1,76 @@
+"""TUI fixtures: the app on a real shop (tests/conftest.py `shop`), driven by Textual's Pilot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def spanish() -> Iterator[None]:
+    from pos.i18n import set_locale
+
+    set_locale("es_PE")
+    yield
+    set_locale("es_PE")
+
+
+@pytest.fixture
+def make_app() -> Callable[..., Any]:
+    """The app with an injected, already open Shop (its clock is the fixed test clock)."""
+    from pos.tui.app import PosApp
+
+    def factory(shop: Any, **kwargs: Any) -> Any:
+        return PosApp(shop.settings, shop=shop, **kwargs)
+
+    return factory
+
+
+async def settle(pilot: Any, rounds: int = 4) -> None:
+    """Let thread workers finish and their results reach the screen."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(rounds):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a worker of a screen that has just been replaced
+            pass
+        await pilot.pause()
+
+
+async def login(pilot: Any, pin: str = "1234", name_index: int = 1) -> None:
+    """Pick a clerk (0 Juan, 1 Rosa: names are sorted) and type the PIN."""
+    await settle(pilot)
+    names = pilot.app.screen.query_one("#clerks")
+    names.highlighted = name_index
+    await pilot.press(*pin, "enter")
+    await settle(pilot)
+
+
+def screen_text(app: Any) -> str:
+    """Everything the current screen shows, as plain text."""
+    from textual.widgets import Static
+
+    parts = []
+    for widget in app.screen.query(Static):
+        try:
+            parts.append(str(widget.render()))
+        except Exception:  # noqa: BLE001 - a widget without text
+            pass
+    return "\n".join(parts)
+
+
+def pilot_test(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an async Pilot test on its own event loop (no pytest-asyncio in this suite)."""
+    import asyncio
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return asyncio.run(fn(*args, **kwargs))
+
+    return wrapper

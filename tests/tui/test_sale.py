@@ -1,0 +1,215 @@
+"""Complete sales through the keyboard, checked in the ledger and on the printed paper."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
+
+# "1" Claro, 9 phone digits (auto-advance), F2 = S/ 10 preset, 8 DNI digits (auto-advance),
+# Enter = exact cash, Enter = confirm.
+FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter"]
+
+
+async def sell(pilot: Any, keys: list[str]) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@pilot_test
+async def test_fast_cash_sale_key_count(shop: Any, make_app: Any, printed: Any) -> None:
+    from pos.tui.screens.receipt import ReceiptScreen
+
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        assert isinstance(app.screen, ReceiptScreen)
+        assert "S/ 0.00" in screen_text(app)  # the change, shown large
+    digits = 9 + 8
+    assert len(FAST_CASH_SALE) <= digits + 6, len(FAST_CASH_SALE)
+    (sale,) = shop.history()
+    e = sale.entry
+    assert (e.operator, e.phone, e.amount_cents, e.method) == ("claro", "987654321", 1000, "cash")
+    assert (e.tendered_cents, e.change_cents, e.id_type, e.clerk) == (1000, 0, "dni", "Rosa")
+    (receipt,) = printed()
+    assert receipt.barcodes == (e.ticket,)
+    assert any("987 654 321" in line for line in receipt.lines)
+    assert receipt.cut
+
+
+@pilot_test
+async def test_cash_sale_with_change(shop: Any, make_app: Any, printed: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("2", *"912345678", *"15", "enter", *"45678912")
+        form = app.screen.form
+        assert form.step == "tendered"
+        await pilot.press(*"20")
+        assert form.change() == 5
+        assert "S/ 5.00" in screen_text(app)
+        await sell(pilot, ["enter", "enter"])
+    (sale,) = shop.history()
+    assert (sale.entry.operator, sale.entry.amount_cents, sale.entry.tendered_cents,
+            sale.entry.change_cents) == ("movistar", 1500, 2000, 500)
+    (receipt,) = printed()
+    assert any("S/ 5.00" in line for line in receipt.lines)
+
+
+@pilot_test
+async def test_card_sale(shop: Any, make_app: Any, printed: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        # F2 in the payment field = card; brand key 1 = visa.
+        await pilot.press("3", *"998877665", "f3", *"45678912", "f2", "1", *"4242", "enter",
+                          *"a1b2c3", "enter")
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await sell(pilot, ["enter"])
+    (sale,) = shop.history()
+    e = sale.entry
+    assert (e.operator, e.amount_cents, e.method) == ("entel", 2000, "card")
+    assert (e.card_brand, e.card_last4, e.card_auth) == ("visa", "4242", "A1B2C3")
+    (receipt,) = printed()
+    assert any("4242" in line for line in receipt.lines)
+
+
+@pilot_test
+async def test_yape_sale(shop: Any, make_app: Any, printed: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("4", *"976543210", *"7", "enter", *"45678912", "f3", *"123456",
+                          "enter", "enter")
+        await settle(pilot)
+    (sale,) = shop.history()
+    e = sale.entry
+    assert (e.operator, e.amount_cents, e.method, e.op_number) == ("bitel", 700, "yape",
+                                                                     "123456")
+    (receipt,) = printed()
+    assert any("123456" in line for line in receipt.lines)
+
+
+@pilot_test
+async def test_double_enter_and_key_repeat_sell_once(shop: Any, make_app: Any,
+                                                     printed: Any) -> None:
+    from pos.tui.screens.receipt import ReceiptScreen
+
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press(*FAST_CASH_SALE, "enter", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptScreen)  # the extra Enters skip nothing
+        await pilot.press("enter")
+        await settle(pilot)
+    assert len(shop.history()) == 1
+    assert len(printed()) == 1
+
+
+@pilot_test
+async def test_confirm_guard_ignores_second_press(shop: Any, make_app: Any) -> None:
+    """Even two confirm actions before the worker starts commit a single sale."""
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press(*FAST_CASH_SALE[:-1])
+        confirm = app.screen
+        confirm.action_confirm()
+        confirm.action_confirm()
+        await settle(pilot)
+    assert len(shop.history()) == 1
+
+
+@pilot_test
+async def test_reprint_key(shop: Any, make_app: Any, printed: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        await sell(pilot, ["r"])
+        assert "Impres" in screen_text(app)
+    first, copy = printed()
+    assert first.barcodes == copy.barcodes
+    assert any("COPIA" in line or "COPY" in line for line in copy.lines)
+    assert len(shop.history()) == 1
+
+
+@pilot_test
+async def test_printer_fault_keeps_the_sale_and_reprints(make_settings: Any, clock: Any,
+                                                         make_app: Any, tmp_path: Any) -> None:
+    from pos.services import Shop
+    from receipts import decode
+
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a folder")
+    settings = make_settings(printer={"kind": "file", "path": "afile/printer.bin"})
+    shop = Shop.open(settings, clock=clock)
+    shop.add_clerk("Rosa", "manager", "1234")
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, name_index=0)
+        await sell(pilot, FAST_CASH_SALE)
+        banner = app.screen.query_one("#print-banner")
+        assert banner.has_class("-error")
+        assert "FALLA DE IMPRESORA" in screen_text(app)
+        (sale,) = shop.history()  # the sale is done
+        assert [job.status for job in shop.print_queue()] == ["failed"]
+        # The clerk fixes the printer, then R prints a copy.
+        blocker.unlink()
+        blocker.mkdir()
+        await sell(pilot, ["r"])
+        assert banner.has_class("-ok")
+    (receipt,) = decode((blocker / "printer.bin").read_bytes())
+    assert receipt.barcodes == (sale.entry.ticket,)
+    shop.close()
+
+
+@pilot_test
+async def test_receipt_preview_is_the_printed_receipt(shop: Any, make_app: Any,
+                                                      printed: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        preview = str(app.screen.query_one("#receipt-preview").render())
+    (receipt,) = printed()
+    for line in receipt.lines:
+        assert line.rstrip() in preview
+    assert receipt.barcodes[0] in preview
+
+
+@pilot_test
+async def test_escape_goes_back_and_ctrl_n_starts_over(shop: Any, make_app: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("1", *"987654321")
+        form = app.screen.form
+        assert form.step == "amount"
+        await pilot.press("escape")
+        assert form.step == "phone" and form.text["phone"] == "987654321"
+        await pilot.press("backspace", "8")
+        assert form.step == "amount" and form.text["phone"] == "987654328"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert form.step == "operator" and form.text["phone"] == "" and form.operator is None
+        await pilot.press("escape")  # nothing before the first field
+        assert form.step == "operator"
+
+
+@pilot_test
+async def test_operator_key_on_receipt_starts_next_sale(shop: Any, make_app: Any) -> None:
+    from pos.tui.screens.sale import SaleScreen
+
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        assert app.screen.form.operator.code == "movistar"
+        assert app.screen.form.step == "phone"
