@@ -357,5 +357,7 @@ MESSAGES: dict[str, str] = {
     'Working…': 'Procesando…',
     'Enter: next / accept · Esc: cancel': 'Enter: siguiente / aceptar · Esc: cancelar',
     'Clerk: {name}': 'Cajero: {name}',
+    'New': 'Nueva',
+    'Till': 'Caja',
     # end of tui (#4)
 }

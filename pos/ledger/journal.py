@@ -54,17 +54,27 @@ def entry_hash(key: bytes, row: SQLModel) -> str:
 def lock_series(session: Session, lock_name: str) -> None:
     """Serialise appends to one chain. SQLite already holds the write lock (BEGIN IMMEDIATE)."""
     bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": lock_name})
+    if bind.dialect.name != "postgresql":
+        return
+    held = session.info.setdefault("pos_locks", set())  # a session here is one transaction
+    if lock_name in held:
+        return
+    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": lock_name})
+    held.add(lock_name)
 
 
 def business_date_for(session: Session, series: str, now: datetime, tz: ZoneInfo) -> str:
     """The shop-local date of `now`, moved past any day this terminal already closed (Z)."""
+    return _past_last_z(now, tz, session.exec(_last_z_date(series)).one())
+
+
+def _last_z_date(series: str) -> Any:
+    return select(func.max(JournalEntry.business_date)).where(
+        JournalEntry.series == series, JournalEntry.kind == "z")
+
+
+def _past_last_z(now: datetime, tz: ZoneInfo, last_z: str | None) -> str:
     local = now.astimezone(tz).date()
-    last_z = session.exec(
-        select(func.max(JournalEntry.business_date)).where(
-            JournalEntry.series == series, JournalEntry.kind == "z")
-    ).one()
     if last_z is not None and date.fromisoformat(last_z) >= local:
         local = date.fromisoformat(last_z) + timedelta(days=1)
     return local.isoformat()
@@ -88,22 +98,26 @@ def append_entry(
 ) -> JournalEntry:
     """Add the next entry of `series` inside the caller's transaction and return it."""
     lock_series(session, f"journal:{series}")
-    last = _last(session, JournalEntry, series)
-    seq = last.seq + 1 if last else 1
+    # One round trip for the chain head and the last closed day (a sale is ~7 round trips).
+    head = session.exec(
+        select(JournalEntry.seq, JournalEntry.hash, _last_z_date(series).scalar_subquery())
+        .where(JournalEntry.series == series)
+        .order_by(col(JournalEntry.seq).desc()).limit(1)
+    ).first()
+    seq, prev_hash, last_z = (head[0] + 1, head[1], head[2]) if head else (1, GENESIS, None)
     entry = JournalEntry(
         series=series,
         seq=seq,
         ticket=ticket_number(series, seq),
         kind=kind,
         created_at=utc_now_text(now),
-        business_date=fields.pop("business_date", None) or business_date_for(session, series, now, tz),
-        prev_hash=last.hash if last else GENESIS,
+        business_date=fields.pop("business_date", None) or _past_last_z(now, tz, last_z),
+        prev_hash=prev_hash,
         hash="",
         **fields,
     )
     entry.hash = entry_hash(key, entry)
-    session.add(entry)
-    session.flush()
+    session.add(entry)  # flushed with the rest of the transaction (autoflush before any query)
     return entry
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -23,6 +24,7 @@ from pos.tui.screens.login import LoginScreen
 if TYPE_CHECKING:
     from pos.config import Settings
     from pos.services import ClerkView, Shop
+    from pos.tui.screens.sale import SaleScreen
 
 ShopFactory = Callable[["Settings"], "Shop"]
 
@@ -30,7 +32,7 @@ ShopFactory = Callable[["Settings"], "Shop"]
 class PosApp(App[int]):
     """Recarga POS. Inject `shop` or `shop_factory` (and `clock`) in tests."""
 
-    CSS_PATH = "pos.tcss"
+    CSS_PATH = Path(__file__).with_name("pos.tcss")  # absolute: subclasses live elsewhere
     TITLE = "Recarga POS"
     ENABLE_COMMAND_PALETTE = True
 
@@ -50,6 +52,7 @@ class PosApp(App[int]):
         self.last_activity = idle_clock()
         self.shop_error: str | None = None
         self.last_ticket: str | None = None
+        self._opening = False
         keymap.bind(self, keymap.GLOBAL)
 
     # -- start-up ------------------------------------------------------------------------
@@ -58,8 +61,21 @@ class PosApp(App[int]):
         theme = self.settings.ui.theme
         self.theme = theme if theme in self.available_themes else "textual-dark"
         self.push_screen(LoginScreen())
-        self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
         self.set_interval(5, self.check_idle_lock)
+
+    def login_drawn(self) -> None:
+        """The first frame is on screen: now open the ledger and printer behind it.
+
+        Started here, not in on_mount, so the worker's heavy imports (SQLModel, escpos)
+        do not compete with the first frame for the interpreter.
+        """
+        if self._opening:
+            return
+        self._opening = True
+        self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
+        hook = getattr(self, "on_login_drawn", None)
+        if hook is not None:  # bench/bench_startup.py
+            hook()
 
     def _open_shop(self) -> Shop:
         if self._given_shop is not None:
@@ -101,11 +117,11 @@ class PosApp(App[int]):
         if sale is not None:  # another clerk: their own, fresh sale
             while self.screen is not sale:
                 await self.pop_screen()
-            sale.start_over(clerk)
+            sale.start_over(clerk)  # type: ignore[attr-defined]  # narrowed to Screen above
             return
         await self.switch_screen(SaleScreen(clerk))
 
-    def _sale_screen(self) -> Any:
+    def _sale_screen(self) -> SaleScreen | None:
         from pos.tui.screens.sale import SaleScreen
 
         for screen in self.screen_stack:

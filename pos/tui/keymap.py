@@ -24,9 +24,9 @@ class Key:
 
 # Anywhere after login. Priority so they work while a text box has the focus.
 GLOBAL = (
-    Key("ctrl+n", "app.new_sale", N_("New sale"), priority=True, key_display="^N"),
+    Key("ctrl+n", "app.new_sale", N_("New"), priority=True, key_display="^N"),
     Key("ctrl+t", "app.history", N_("History"), priority=True, key_display="^T"),
-    Key("ctrl+k", "app.day", N_("Shift/day"), priority=True, key_display="^K"),
+    Key("ctrl+k", "app.day", N_("Till"), priority=True, key_display="^K"),
     Key("ctrl+l", "app.lock", N_("Lock"), priority=True, key_display="^L"),
 )
 

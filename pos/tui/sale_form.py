@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pos.i18n import _
 
@@ -177,7 +177,7 @@ class SaleForm:
             return False
         self.errors.pop(self.step, None)
         self._touch()
-        value = choices[n - 1][1]
+        value: Any = choices[n - 1][1]
         if self.step == "amount":
             self.text["amount"] = f"{value:.2f}"
             return self.enter()
@@ -278,7 +278,7 @@ class SaleForm:
             return self._auto(self.s.parse_document, kind, self.text["id"])
         return False
 
-    def _auto(self, check, *args: object) -> bool:  # noqa: ANN001
+    def _auto(self, check, *args: object) -> bool:
         try:
             check(*args)
         except self.s.ValidationError as exc:
@@ -341,14 +341,12 @@ class SaleForm:
             if not (len(text) == 4 and text.isdigit()):
                 raise s.ValidationError("card_last4",
                                         "The last 4 digits of the card: exactly 4 digits.")
-        elif step == "card_auth":
-            self.payment()
-        elif step == "op_number":
+        elif step == "card_auth" or step == "op_number":
             self.payment()
 
     # -- results -------------------------------------------------------------------------
 
-    def document(self):  # noqa: ANN201 - IdDocument | None
+    def document(self):
         text = self.text["id"]
         if not text:
             if self.shop.settings.shop.require_id:
@@ -357,7 +355,7 @@ class SaleForm:
             return None
         return self.s.parse_document(self.doc_type, text, "id")
 
-    def cash_payment(self):  # noqa: ANN201 - CashPayment
+    def cash_payment(self):
         amount = self.amount
         if amount is None:
             raise self.s.ValidationError("amount", "Enter an amount, e.g. 20 or 20.50.")
@@ -371,7 +369,7 @@ class SaleForm:
         except self.s.ValidationError:
             return None
 
-    def payment(self):  # noqa: ANN201 - Payment
+    def payment(self):
         s = self.s
         assert self.method is not None
         if self.method is s.Method.CASH:

@@ -59,7 +59,7 @@ def screen_text(app: Any) -> str:
     for widget in app.screen.query(Static):
         try:
             parts.append(str(widget.render()))
-        except Exception:  # noqa: BLE001 - a widget without text
+        except Exception:  # noqa: BLE001, S110 - a widget without text
             pass
     return "\n".join(parts)
 

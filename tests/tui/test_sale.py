@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
 
 # "1" Claro, 9 phone digits (auto-advance), F2 = S/ 10 preset, 8 DNI digits (auto-advance),

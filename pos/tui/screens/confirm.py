@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def draft_summary(draft: SaleDraft) -> Text:
     """The lines the clerk reads out to the customer before committing."""
-    from pos.services import CashPayment, CardPayment, format_money
+    from pos.services import CardPayment, CashPayment, format_money
 
     payment = draft.payment
     rows: list[tuple[str, str]] = [
@@ -29,15 +29,15 @@ def draft_summary(draft: SaleDraft) -> Text:
         (_("Amount"), format_money(draft.amount)),
     ]
     if draft.id_document is not None:
-        rows.append((_("Document"), f"{draft.id_document.doc_type.label} "
-                                       f"{draft.id_document.number}"))
+        document = draft.id_document
+        rows.append((_("Document"), f"{document.doc_type.label} {document.number}"))
     rows.append((_("Payment"), payment.method.label))
     if isinstance(payment, CashPayment):
         rows.append((_("Received"), format_money(payment.tendered)))
         rows.append((_("Change"), format_money(payment.change)))
     elif isinstance(payment, CardPayment):
-        rows.append((_("Card"), f"{payment.brand.title()} ****{payment.last4} "
-                                f"{_('Auth.')} {payment.auth_code}"))
+        card = f"{payment.brand.title()} ****{payment.last4}"
+        rows.append((_("Card"), f"{card} {_('Auth.')} {payment.auth_code}"))
     else:
         rows.append((_("Op. no."), payment.op_number))  # type: ignore[union-attr]
     text = Text()
@@ -70,7 +70,7 @@ class ConfirmScreen(ModalScreen[None]):
             yield Static(draft_summary(self.draft), id="confirm-summary")
             yield Banner(id="confirm-banner")
             yield Label(_("Enter: confirm and print · Esc: correct"), classes="keys")
-        yield Footer()
+        yield Footer(compact=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("confirm", "cancel"):

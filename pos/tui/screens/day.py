@@ -32,7 +32,7 @@ class DayScreen(Screen[None]):
         yield Static(id="day-status")
         with VerticalScroll(id="day-report"):
             yield Static(id="day-lines")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def shop(self) -> Any:

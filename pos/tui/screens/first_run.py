@@ -29,7 +29,7 @@ class FirstRunScreen(Screen[None]):
             yield Input(id="pin2", password=True, max_length=8, restrict=r"[0-9]*")
             yield Static(_("Enter moves to the next box."), id="first-run-message",
                          classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()
@@ -49,7 +49,7 @@ class FirstRunScreen(Screen[None]):
             return
         shop = self.app.shop  # type: ignore[attr-defined]
 
-        def create():  # noqa: ANN202
+        def create():
             shop.add_clerk(name, "manager", pin)
             return shop.login(name, pin)
 

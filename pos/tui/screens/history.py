@@ -46,7 +46,7 @@ class HistoryScreen(Screen[None]):
         yield Input(id="search", placeholder=_("Ticket (or scan it) or phone, then Enter"))
         yield Static(id="history-message")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -155,7 +155,7 @@ class EntryScreen(ModalScreen[bool]):
             yield Static(self.details(), id="entry-details")
             yield Banner(id="entry-banner")
             yield Static(id="entry-keys", classes="keys")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#entry-keys", Static).update(
@@ -163,8 +163,8 @@ class EntryScreen(ModalScreen[bool]):
             else _("R: reprint · Esc: back"))
 
     def details(self) -> Text:
-        from pos.services import Method, format_money, group_phone
         from pos.receipt_layout import local_time
+        from pos.services import Method, format_money, group_phone
 
         shop = self.app.shop  # type: ignore[attr-defined]
         e = self.view.entry

@@ -5,7 +5,7 @@ Shown before the ledger is open (the app opens it in a thread behind this screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -45,7 +45,7 @@ class LoginScreen(Screen[None]):
             yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin",
                         placeholder=_("4 to 8 digits"), select_on_focus=False)
             yield Static(_("Opening the ledger…"), id="login-message", classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#clerks").disabled = True
@@ -55,13 +55,7 @@ class LoginScreen(Screen[None]):
             self.shop_ready()
         elif getattr(self.app, "shop_error", None):
             self.shop_failed(self.app.shop_error)  # type: ignore[attr-defined]
-        self.call_after_refresh(self.app_ready_hook)
-
-    def app_ready_hook(self) -> None:
-        """The login screen is drawn (start-up benchmark hook: see bench/bench_startup.py)."""
-        hook = getattr(self.app, "on_login_drawn", None)
-        if hook is not None:
-            hook()
+        self.call_after_refresh(self.app.login_drawn)  # type: ignore[attr-defined]
 
     # -- the shop is open ----------------------------------------------------------------
 

@@ -52,7 +52,7 @@ class PromptScreen(ModalScreen[Any]):
                             select_on_focus=False)
             yield Static(_("Enter: next / accept · Esc: cancel"), id="prompt-message",
                          classes="message")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         first = next((f for f in self.fields if not f.value), self.fields[0])

@@ -59,7 +59,7 @@ class ReceiptScreen(Screen[None]):
         yield Static(id="receipt-head", classes="receipt-head")
         with VerticalScroll(id="receipt-scroll"):
             yield Static(id="receipt-preview")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         head = Text(_("Sale {ticket} saved.", ticket=self.ticket), style="bold")

@@ -64,7 +64,7 @@ class SaleScreen(Screen[None]):
                 yield FieldRow(id=f"row-{name}", classes="field-row")
                 if name == "phone":
                     yield Digits("", id="phone-big")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.redraw()

@@ -1,0 +1,145 @@
+"""Cold start to the login screen, against a minimal Textual app started the same way.
+
+Each run is a fresh `python -c` subprocess on a real pseudo-terminal (80×24). The child
+writes a wall-clock timestamp to a pipe once its first screen has been drawn
+(`call_after_refresh` after mount) and exits; the figure is that time minus the moment
+the parent started the process. Ours goes the way `pos` goes: import the CLI (click),
+load config.toml, then the app; the ledger is opened behind the login screen, so its
+time-to-ready is reported beside the figure, not in it. Median of RUNS runs each,
+interleaved so both see the same machine state.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+GOAL = 1.5
+RUNS = 7
+ROOT = Path(__file__).resolve().parents[1]
+
+BASELINE = r"""
+import os, sys, time
+from textual.app import App
+from textual.widgets import Label
+
+FD = int(sys.argv[1])
+
+class Minimal(App):
+    def compose(self):
+        yield Label("hola")
+    def on_mount(self):
+        self.call_after_refresh(self.ready)
+    def ready(self):
+        os.write(FD, f"{time.time()}\n".encode())
+        self.exit()
+
+Minimal().run()
+"""
+
+OURS = r"""
+import os, sys, time
+FD = int(sys.argv[1])
+import pos.cli  # noqa: F401 - `pos` starts here (click)
+from pos.config import load_settings
+from pos.i18n import set_locale
+settings = load_settings(sys.argv[2])
+set_locale(settings.shop.locale)
+from pos.tui.app import PosApp
+
+class Timed(PosApp):
+    stamped = False
+    def on_login_drawn(self):
+        os.write(FD, f"{time.time()}\n".encode())
+    def _shop_ready(self, shop):
+        super()._shop_ready(shop)
+        os.write(FD, f"{time.time()}\n".encode())
+        self.exit()
+
+Timed(settings).run()
+"""
+
+
+def _shop_dir() -> Path:
+    """A shop folder with config.toml, a ledger and one manager (like a bodega's)."""
+    folder = Path(tempfile.mkdtemp(prefix="pos-bench-startup-"))
+    shutil.copy(ROOT / "config.toml", folder / "config.toml")
+    subprocess.run([sys.executable, "-m", "pos.cli", "--config", str(folder / "config.toml"),
+                    "clerk", "add", "Rosa", "--role", "manager", "--pin", "1234"],
+                   check=True, capture_output=True, cwd=folder)
+    return folder
+
+
+def _one(script: str, *args: str) -> list[float]:
+    """Seconds from spawn to each timestamp the child writes."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    read_end, write_end = os.pipe()
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="80", LINES="24")
+    env.pop("TEXTUAL", None)
+
+    def drain() -> None:
+        try:
+            while os.read(master, 65536):
+                pass
+        except OSError:
+            pass
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    started = time.time()
+    child = subprocess.Popen([sys.executable, "-c", script, str(write_end), *args],
+                             stdin=slave, stdout=slave, stderr=slave, pass_fds=(write_end,),
+                             env=env, cwd=ROOT, start_new_session=True)
+    os.close(write_end)
+    os.close(slave)
+    data = b""
+    while chunk := os.read(read_end, 4096):
+        data += chunk
+    child.wait(timeout=60)
+    os.close(read_end)
+    os.close(master)
+    return [float(line) - started for line in data.decode().split()]
+
+
+def run() -> dict[str, object]:
+    folder = _shop_dir()
+    try:
+        config = str(folder / "config.toml")
+        _one(BASELINE)  # warm the page cache for both: a "cold" start means a new process
+        _one(OURS, config)
+        base, ours, ledger = [], [], []
+        for _ in range(RUNS):
+            base.append(_one(BASELINE)[0])
+            drawn, opened = _one(OURS, config)
+            ours.append(drawn)
+            ledger.append(opened)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    baseline = statistics.median(base) * 1000
+    measured = statistics.median(ours) * 1000
+    return {
+        "figure": "cold start to login screen",
+        "goal": f"<= {GOAL:g}x",
+        "baseline": round(baseline, 1),
+        "measured": round(measured, 1),
+        "ratio": round(measured / baseline, 2),
+        "unit": "ms",
+        "ledger_ready_ms": round(statistics.median(ledger) * 1000, 1),
+        "runs": RUNS,
+    }
+
+
+if __name__ == "__main__":
+    print(run())

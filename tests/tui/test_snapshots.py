@@ -1,0 +1,72 @@
+"""Snapshots at 80×24 of the sale, confirmation, receipt preview and history screens.
+
+Deterministic: fixed clock, fixed ledger key (the receipt's check code), cursor blink off.
+Update with `pytest tests/tui/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.tui.conftest import SIZE, login, settle
+from tests.tui.test_sale import FAST_CASH_SALE
+
+
+@pytest.fixture
+def snap_shop(make_settings: Any, clock: Any, tmp_path: Any) -> Iterator[Any]:
+    from pos.i18n import set_locale
+    from pos.services import Shop
+
+    set_locale("es_PE")
+    (tmp_path / "ledger.key").write_text("5e" * 32 + "\n")
+    shop = Shop.open(make_settings(), clock=clock)
+    shop.add_clerk("Rosa", "manager", "1234")
+    yield shop
+    shop.close()
+
+
+def steps(*keys: str, then: str | None = None) -> Any:
+    async def run_before(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        await login(pilot, name_index=0)
+        await pilot.press(*keys)
+        await settle(pilot)
+        if then:
+            await pilot.press(then)
+            await settle(pilot)
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+class TestSaleFlow:
+    def test_sale_screen(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE,
+                            run_before=steps("1", *"987654321", "f2", *"4567"))
+
+    def test_confirmation(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE, run_before=steps(*FAST_CASH_SALE[:-1]))
+
+    def test_receipt_preview(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE, run_before=steps(*FAST_CASH_SALE))
+
+    def test_history(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE,
+                            run_before=steps(*FAST_CASH_SALE, then="ctrl+t"))
+
+    def test_sale_screen_light_theme(self, snap_compare: Any, snap_shop: Any,
+                                     make_app: Any) -> None:
+        app = make_app(snap_shop)
+        app.settings.ui.theme = "textual-light"  # pydantic model, not frozen
+        assert snap_compare(app, terminal_size=SIZE,
+                            run_before=steps("1", *"98765432", "1", *"15"))
