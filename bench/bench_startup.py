@@ -3,10 +3,11 @@
 Each run is a fresh `python -c` subprocess on a real pseudo-terminal (80×24). The child
 writes a wall-clock timestamp to a pipe once its first screen has been drawn
 (`call_after_refresh` after mount) and exits; the figure is that time minus the moment
-the parent started the process. Ours goes the way `pos` goes: import the CLI (click),
-load config.toml, then the app; the ledger is opened behind the login screen, so its
-time-to-ready is reported beside the figure, not in it. Median of RUNS runs each,
-interleaved so both see the same machine state.
+the parent started the process. Ours goes the way `pos` goes: pos.launch, a raw peek at
+config.toml, then the app (config.toml is validated behind the first frame, and the
+ledger is opened behind the login screen, so its time-to-ready is reported beside the
+figure, not in it). Median of RUNS runs each, interleaved so both see the same machine
+state.
 """
 
 from __future__ import annotations
@@ -51,12 +52,10 @@ Minimal().run()
 OURS = r"""
 import os, sys, time
 FD = int(sys.argv[1])
-import pos.cli  # noqa: F401 - `pos` starts here (click)
-from pos.config import load_settings
+import pos.launch  # noqa: F401 - the `pos` console script starts here
+from pos.tui.app import PosApp, peek_config
 from pos.i18n import set_locale
-settings = load_settings(sys.argv[2])
-set_locale(settings.shop.locale)
-from pos.tui.app import PosApp
+set_locale(str(peek_config(sys.argv[2]).get("shop", {}).get("locale", "es_PE")))
 
 class Timed(PosApp):
     stamped = False
@@ -67,7 +66,7 @@ class Timed(PosApp):
         os.write(FD, f"{time.time()}\n".encode())
         self.exit()
 
-Timed(settings).run()
+Timed(None, config_path=sys.argv[2]).run()
 """
 
 

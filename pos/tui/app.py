@@ -36,12 +36,18 @@ class PosApp(App[int]):
     TITLE = "Recarga POS"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, settings: Settings, *, shop: Shop | None = None,
+    def __init__(self, settings: Settings | None, *, shop: Shop | None = None,
+                 config_path: str | None = None,
                  shop_factory: ShopFactory | None = None,
                  clock: Callable[[], datetime] | None = None,
                  idle_clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.settings = settings
+        # None until the worker has validated config.toml (pydantic costs ~150 ms to import,
+        # so `pos` draws the login screen first from a raw peek at the file: see run_app).
+        self.settings: Settings = settings  # type: ignore[assignment]
+        self._config_path = config_path
+        self._peek: dict[str, Any] = peek_config(config_path) if settings is None else {}
+        self.fatal_message: str | None = None
         self.shop: Shop | None = None
         self.clerk: ClerkView | None = None
         self.locked = False
@@ -57,8 +63,16 @@ class PosApp(App[int]):
 
     # -- start-up ------------------------------------------------------------------------
 
+    def shop_label(self) -> tuple[str, str]:
+        """Shop name and series for the top bar, from the raw file until it is validated."""
+        if self.settings is not None:
+            return self.settings.shop.name, self.settings.shop.series
+        shop = self._peek.get("shop", {})
+        return str(shop.get("name", "")), str(shop.get("series", ""))
+
     def on_mount(self) -> None:
-        theme = self.settings.ui.theme
+        theme = (self.settings.ui.theme if self.settings is not None
+                 else str(self._peek.get("ui", {}).get("theme", "")))
         self.theme = theme if theme in self.available_themes else "textual-dark"
         self.push_screen(LoginScreen())
         self.set_interval(5, self.check_idle_lock)
@@ -78,6 +92,18 @@ class PosApp(App[int]):
             hook()
 
     def _open_shop(self) -> Shop:
+        if self.settings is None:
+            from pos.config import ConfigError, load_settings
+
+            try:
+                self.settings = load_settings(self._config_path)
+            except ConfigError as exc:
+                # A bad config.toml stops start-up with file, key and reason, exit code 2.
+                self.fatal_message = _("Configuration error: {error}", error=str(exc))
+                self.call_from_thread(self.exit, 2)
+                raise
+            set_locale(self.settings.shop.locale)
+            self.call_from_thread(self._settings_ready)
         if self._given_shop is not None:
             return self._given_shop
         if self._shop_factory is not None:
@@ -86,6 +112,12 @@ class PosApp(App[int]):
 
         kwargs: dict[str, Any] = {"clock": self._clock} if self._clock else {}
         return Shop.open(self.settings, **kwargs)
+
+    def _settings_ready(self) -> None:
+        from pos.tui.widgets import TopBar
+
+        for bar in self.screen.query(TopBar):
+            bar.refresh_text()
 
     def _shop_ready(self, shop: Shop) -> None:
         self.shop = shop
@@ -135,6 +167,8 @@ class PosApp(App[int]):
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
+        if self.settings is None:
+            return
         minutes = self.settings.ui.idle_lock_minutes
         if (minutes and self.clerk is not None and not self.locked
                 and self.idle_clock() - self.last_activity >= minutes * 60):
@@ -277,11 +311,37 @@ class PosApp(App[int]):
                           error=outcome.error), severity="error", timeout=10)
 
 
-def run_app(settings: Settings) -> int:
-    """`pos` with no arguments: run the terminal app until the clerk quits."""
-    set_locale(settings.shop.locale)
-    app = PosApp(settings)
+def peek_config(config_path: str | None) -> dict[str, Any]:
+    """The raw TOML of the config `pos` will use, for the first frame only (never validated
+    here: the worker loads it properly and a bad file ends the app with exit code 2)."""
+    import tomllib
+
+    from pos.locations import config_candidates
+
+    for path in config_candidates(config_path):
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return {}
+
+
+def run_app(settings: Settings | None = None, *, config_path: str | None = None) -> int:
+    """`pos` with no arguments: run the terminal app until the clerk quits.
+
+    Without `settings`, config.toml is validated behind the first frame.
+    """
+    import sys
+
+    if settings is not None:
+        set_locale(settings.shop.locale)
+    else:
+        set_locale(str(peek_config(config_path).get("shop", {}).get("locale", "es_PE")))
+    app = PosApp(settings, config_path=config_path)
     app.run()
     if app.shop is not None:
         app.shop.close()
+    if app.fatal_message:
+        print(app.fatal_message, file=sys.stderr)
+        return 2
     return app.return_code or 0

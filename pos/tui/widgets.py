@@ -23,9 +23,8 @@ class TopBar(Static):
 
     def refresh_text(self) -> None:
         app = self.app
-        settings = app.settings  # type: ignore[attr-defined]
         clerk = getattr(app, "clerk", None)
-        parts = ["Recarga POS", settings.shop.name, settings.shop.series]
+        parts = ["Recarga POS", *app.shop_label()]  # type: ignore[attr-defined]
         if self.title:
             parts.insert(1, self.title)
         if clerk is not None:

@@ -1,0 +1,36 @@
+"""The `pos` console script: the terminal app straight away, or the command line.
+
+`pos` and `pos --config FILE` go to the app without importing click or pydantic first, so
+the login screen is drawn as soon as Textual can; everything else goes to `pos.cli`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def app_config_arg(args: list[str]) -> tuple[bool, str | None]:
+    """(True, config path or None) when the arguments ask for the app and nothing else."""
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--config":
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--config="):
+        return True, args[0].split("=", 1)[1]
+    return False, None
+
+
+def main() -> None:
+    is_app, config = app_config_arg(sys.argv[1:])
+    if not is_app:
+        from pos.cli import main as cli
+
+        cli()
+        return
+    from pos.tui.app import run_app
+
+    sys.exit(run_app(config_path=config))
+
+
+if __name__ == "__main__":
+    main()
