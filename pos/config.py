@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -191,7 +192,7 @@ class Settings:
     def ui(self) -> UISettings:
         return self.model.ui
 
-    @property
+    @cached_property
     def operators(self) -> dict[str, Operator]:
         """Operators as domain values, in key order."""
         ops = sorted(self.model.operators.items(), key=lambda kv: kv[1].key)

@@ -57,7 +57,7 @@ def payment_rows(entry: JournalEntry) -> list[Row]:
 
 def sale_receipt(settings: Settings, entry: JournalEntry, *, copy: bool = False) -> Receipt:
     """The customer's proof of a top-up."""
-    tz = ZoneInfo(settings.shop.timezone)
+    tz = ZoneInfo(settings.shop.timezone)  # cached by zoneinfo itself
     operators = settings.operators
     op = operators.get(entry.operator or "")
     top = Section(tuple(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -99,6 +100,7 @@ class EntryView:
 
 
 ROLES = ("clerk", "manager")
+_INSERT_JOB = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id)
 
 
 class Shop(DayClose):
@@ -338,8 +340,9 @@ class Shop(DayClose):
                                          now=self.clock(), tz=self.tz, **fields)
             from pos.receipt_layout import sale_receipt
 
-            job = self._enqueue(s, entry.ticket, "sale", sale_receipt(self.settings, entry),
-                                kick=isinstance(payment, CashPayment))
+            # The receipt is rendered after the commit (print_job), from the entry itself: the
+            # job row in this transaction is what guarantees it can always be printed.
+            job = self._enqueue(s, entry.ticket, "sale", None)
             return entry, job, False
 
         entry, job_id, duplicate = self._write(work)  # type: ignore[misc]
@@ -357,15 +360,21 @@ class Shop(DayClose):
         return render(receipt, width=printer.width, profile=printer.profile,
                       kick_drawer=kick and printer.cash_drawer)
 
-    def _enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt,
+    def _enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None,
                  kick: bool = False) -> int:
-        job = PrintJob(series=self.series, ticket=ticket, kind=kind,
-                       data=self.render(receipt, kick=kick),
-                       created_at=journal.utc_now_text(self.clock()))
-        s.add(job)
-        s.flush()
-        assert job.id is not None
-        return job.id
+        """Queue a receipt inside the caller's transaction; its job id.
+
+        `receipt=None` (sales) queues the ticket only: its bytes are rendered from the journal
+        entry when first printed or previewed (`job_bytes`), off the sell path.
+        """
+        job_id = s.connection().execute(
+            _INSERT_JOB,
+            {"series": self.series, "ticket": ticket, "kind": kind,
+              "data": None if receipt is None else self.render(receipt, kick=kick),
+              "status": "pending", "attempts": 0,
+              "created_at": journal.utc_now_text(self.clock())},
+        ).scalar_one()
+        return int(job_id)
 
     def printer_config(self):  # noqa: ANN201 - receipts.PrinterConfig
         from receipts import PrinterConfig
@@ -382,11 +391,12 @@ class Shop(DayClose):
         from receipts import PrinterError, send
 
         try:
-            with self._session() as s:
+            with self._reader() as s:
                 job = s.get(PrintJob, job_id)
                 if job is None:
                     raise LedgerError(_("No print job {job}.", job=job_id))
-                data, ticket = job.data, job.ticket
+                ticket, rendered = job.ticket, job.data is None
+                data = self._job_data(s, job)
         except SQLAlchemyError as exc:
             # Called right after a sale committed: the sale is kept, so report the receipt as
             # waiting in the queue instead of failing the sale the clerk was paid for.
@@ -406,6 +416,8 @@ class Shop(DayClose):
             if row is None:
                 return
             row.attempts += 1
+            if rendered:
+                row.data = data  # what went to the printer is what the queue keeps
             row.status = "failed" if error else "printed"
             row.last_error = error[:300] if error else None
             row.printed_at = None if error else journal.utc_now_text(self.clock())
@@ -432,11 +444,20 @@ class Shop(DayClose):
         return [self.print_job(job.id) for job in reversed(self.print_queue()) if job.id]
 
     def job_bytes(self, job_id: int) -> bytes:
-        with self._session() as s:
+        """The receipt's ESC/POS bytes (for the on-screen preview)."""
+        with self._reader() as s:
             job = s.get(PrintJob, job_id)
             if job is None:
                 raise LedgerError(_("No print job {job}.", job=job_id))
+            return self._job_data(s, job)
+
+    def _job_data(self, s: Session, job: PrintJob) -> bytes:
+        if job.data is not None:
             return job.data
+        from pos.receipt_layout import sale_receipt
+
+        entry = s.exec(select(JournalEntry).where(JournalEntry.ticket == job.ticket)).one()
+        return self.render(sale_receipt(self.settings, entry), kick=entry.method == "cash")
 
     def reprint(self, ticket: str, *, print_now: bool = True) -> PrintOutcome:
         """Queue a copy (marked COPY) of a sale or void receipt and print it."""

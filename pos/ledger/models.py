@@ -75,7 +75,8 @@ class PrintJob(SQLModel, table=True):
     series: str = Field(max_length=8, index=True)
     ticket: str = Field(max_length=20, index=True)
     kind: str = Field(max_length=16)  # sale | void | reprint | x | z | shift
-    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # None until first printed: a sale's receipt is rendered from its entry after the commit.
+    data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
     status: str = Field(default="pending", max_length=10, index=True)  # pending|printed|failed
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=300)

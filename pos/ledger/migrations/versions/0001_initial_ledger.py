@@ -91,7 +91,7 @@ def upgrade() -> None:
     sa.Column('series', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
     sa.Column('ticket', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
