@@ -168,6 +168,22 @@ MESSAGES: dict[str, str] = {
     "format": "formato",
     "output file": "archivo de salida",
     "request id": "id de solicitud",
+    "entry {missing} is missing before it": "falta el asiento {missing} antes de este",
+    "sequence out of order": "secuencia fuera de orden",
+    "{what} (expected #{seq}, found #{found})": "{what} (se esperaba #{seq}, se halló #{found})",
+    "ticket number {ticket} does not match its sequence":
+        "el número de ticket {ticket} no corresponde a su secuencia",
+    "previous-hash link broken (an entry was changed, removed or reordered)":
+        "enlace con el hash anterior roto (un asiento fue cambiado, borrado o reordenado)",
+    "contents do not match the entry's signature (edited or forged)":
+        "el contenido no coincide con la firma del asiento (editado o falsificado)",
+    "the head record beside the key file is damaged or forged ({reason})":
+        "el registro de cabeza junto al archivo de clave está dañado o falsificado ({reason})",
+    "entries up to {ticket} were recorded but the ledger ends before it (newest entries deleted)":
+        "se registraron asientos hasta {ticket} pero el libro termina antes "
+        "(se borraron los últimos asientos)",
+    "this entry differs from the head recorded when it was written (rewritten chain)":
+        "este asiento difiere de la cabeza registrada al escribirlo (cadena reescrita)",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",

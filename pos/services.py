@@ -38,7 +38,7 @@ from pos.domain.payment import (
 from pos.domain.phone import Phone, group_phone, parse_phone
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
-from pos.ledger import database, journal
+from pos.ledger import database, journal, witness
 from pos.ledger.clerks import check_pin, hash_pin
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import Clerk, EventEntry, JournalEntry, PrintJob
@@ -163,7 +163,11 @@ class Shop(DayClose):
         """Run `work` in one write transaction, turning database faults into LedgerError."""
         try:
             with self._session() as s:
-                return work(s)
+                result = work(s)
+            head = s.info.pop("pos_head", None)
+            if head is not None:
+                witness.write_head(self.settings.key_path, self.key, witness.Head(*head))
+            return result
         except (LedgerError, ValidationError):
             raise
         except IntegrityError as exc:
@@ -590,7 +594,31 @@ class Shop(DayClose):
     def verify(self, progress: Callable[[int], None] | None = None) -> journal.VerifyResult:
         """Check every chain in the ledger; raises ChainBroken at the first break."""
         with self._reader() as s:
-            return journal.verify(s, self.key, progress)
+            result = journal.verify(s, self.key, progress)
+            self._check_head(s, result)
+        return result
+
+    def _check_head(self, s: Session, result: journal.VerifyResult) -> None:
+        """Compare this terminal's chain with the head recorded outside the database."""
+        from pos.ledger.errors import ChainBroken
+
+        try:
+            recorded = witness.read_head(self.settings.key_path, self.key, self.series)
+        except witness.HeadDamaged as exc:
+            raise ChainBroken(self.series, _("the head record beside the key file is damaged "
+                                             "or forged ({reason})", reason=str(exc))) from None
+        if recorded is None:
+            return  # a ledger copied without it, or no entry yet: the chain check stands alone
+        ticket = journal.ticket_number(self.series, recorded.seq)
+        row = s.exec(select(JournalEntry.hash).where(JournalEntry.series == self.series,
+                                                     JournalEntry.seq == recorded.seq)).first()
+        if row is None:
+            raise ChainBroken(ticket, _("entries up to {ticket} were recorded but the ledger "
+                                        "ends before it (newest entries deleted)",
+                                        ticket=ticket))
+        if row != recorded.hash:
+            raise ChainBroken(ticket, _("this entry differs from the head recorded when it was "
+                                        "written (rewritten chain)"))
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, SQLModel, col, select
 
+from pos.i18n import _
 from pos.ledger.errors import ChainBroken
 from pos.ledger.models import GENESIS, EventEntry, JournalEntry
 
@@ -134,6 +135,8 @@ def append_entry(
     }
     values["hash"] = entry_hash(key, values)
     conn.execute(_INSERT_ENTRY, values)
+    # Shop._write records the new head outside the database once the transaction commits.
+    session.info["pos_head"] = (series, seq, values["hash"])
     return JournalEntry.model_construct(**values)
 
 
@@ -179,19 +182,21 @@ def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],
         if row.seq != seq:
             # Name the missing entry too: a deleted ticket is what the manager will look for.
             missing = ticket_number(series, seq) if is_journal else f"#{seq}"
-            what = (f"entry {missing} is missing before it" if row.seq > seq
-                    else "sequence out of order")
-            raise ChainBroken(name, f"{what} (expected #{seq}, found #{row.seq})")
+            what = (_("entry {missing} is missing before it", missing=missing) if row.seq > seq
+                    else _("sequence out of order"))
+            raise ChainBroken(name, _("{what} (expected #{seq}, found #{found})", what=what,
+                                      seq=seq, found=row.seq))
         if is_journal and row.ticket != ticket_number(series, row.seq):
             # The ticket column itself is suspect here: name the entry by its position.
             raise ChainBroken(ticket_number(series, row.seq),
-                              f"ticket number {row.ticket} does not match its sequence")
+                              _("ticket number {ticket} does not match its sequence",
+                                ticket=row.ticket))
         if row.prev_hash != prev:
-            raise ChainBroken(name, "previous-hash link broken (an entry was changed, "
-                                    "removed or reordered)")
+            raise ChainBroken(name, _("previous-hash link broken (an entry was changed, "
+                                      "removed or reordered)"))
         if not hmac.compare_digest(row.hash, entry_hash(key, row)):
-            raise ChainBroken(name, "contents do not match the entry's signature "
-                                    "(edited or forged)")
+            raise ChainBroken(name, _("contents do not match the entry's signature "
+                                      "(edited or forged)"))
         heads[series] = row.hash
         expected_seq[series] = seq + 1
         count += 1

@@ -227,13 +227,24 @@ def test_forge_the_last_row_with_a_wrong_key(ledger: Path) -> None:
     assert_caught(ledger, ticket(SALES))
 
 
-def test_forge_with_the_real_key_passes(ledger: Path) -> None:
+def test_forge_with_the_real_key(ledger: Path) -> None:
     """The chain's strength is the key file: whoever holds it can rewrite history.
 
-    That is why the key lives outside the database (and must be kept off the backups of the
-    database, with 0600 permissions)."""
-    key = bytes.fromhex((ledger.parent / "ledger.key").read_text().strip())
+    Re-signing entries with the real key is still caught by the head record beside the key
+    (the last entry no longer has the recorded hash) — unless the forger rewrites that record
+    too, which needs the key's folder. That is why the key lives outside the database (and
+    must be kept off the database's backups, with 0600 permissions)."""
+    from pos.ledger import witness
+
+    key_file = ledger.parent / "ledger.key"
+    key = bytes.fromhex(key_file.read_text().strip())
     _forge(ledger, key, TARGET)
+    assert_caught(ledger, ticket(SALES))
+
+    conn = sqlite3.connect(ledger.parent / "ledger.db")
+    last_hash = conn.execute(f"SELECT hash FROM journal_entry WHERE seq = {SALES}").fetchone()[0]
+    conn.close()
+    witness.write_head(key_file, key, witness.Head("R001", SALES, last_hash))
     assert verify(ledger).exit_code == 0
 
 
@@ -242,18 +253,50 @@ def test_edit_an_event(ledger: Path) -> None:
     assert_caught(ledger, "event R001#2")
 
 
-def test_tail_truncation_is_not_caught_by_the_chain(ledger: Path) -> None:
-    """KNOWN LIMIT: deleting the newest entries leaves a shorter, still valid chain.
-
-    The chain alone cannot tell "10 sales, last one deleted" from "9 sales". The paper control
-    is the Z report, which prints the chain head (seq + hash) of the day: a verify whose head
-    is behind the last printed Z head shows the truncation. This test pins the current
-    behaviour; see the report for a proposed fix (a signed head kept outside the database).
-    """
+def test_tail_truncation_is_caught_by_the_head_record(ledger: Path) -> None:
+    """Deleting the newest entries leaves a shorter, still valid chain; the head recorded
+    beside the key file (pos/ledger/witness.py) still names the last one."""
     tamper(ledger, f"DELETE FROM journal_entry WHERE seq = {SALES}")
+    assert_caught(ledger, ticket(SALES))
+
+
+def test_tail_rewritten_with_the_key_is_caught_by_the_head_record(ledger: Path) -> None:
+    """Even someone holding the key who re-signs a changed last entry is caught, unless they
+    also rewrite the head record (which sits with the key, outside the database)."""
+    key = bytes.fromhex((ledger.parent / "ledger.key").read_text().strip())
+    conn = sqlite3.connect(ledger.parent / "ledger.db")
+    conn.row_factory = sqlite3.Row
+    row = dict(conn.execute(f"SELECT * FROM journal_entry WHERE seq = {SALES}").fetchone())
+    conn.close()
+    row["amount_cents"] = 1
+    body = {k: v for k, v in row.items() if k not in ("id", "hash")}
+    digest = hmac.new(key, json.dumps(body, sort_keys=True, ensure_ascii=False,
+                                      separators=(",", ":")).encode(), hashlib.sha256)
+    tamper(ledger, (f"UPDATE journal_entry SET amount_cents = 1, hash = ? WHERE seq = {SALES}",
+                    (digest.hexdigest(),)))
+    assert_caught(ledger, ticket(SALES))
+
+
+def test_forged_head_record_is_caught(ledger: Path) -> None:
+    from pos.ledger.witness import SLOT
+
+    head = ledger.parent / "ledger.key.R001.head"
+    raw = head.read_bytes()
+    slot = (SALES % 2) * SLOT
+    record = json.loads(raw[slot:slot + SLOT])
+    record["seq"] = SALES + 5  # claims more entries than there are, without the key
+    head.write_bytes(raw[:slot] + json.dumps(record).encode().ljust(SLOT) + raw[slot + SLOT:])
     result = verify(ledger)
-    assert result.exit_code == 0
-    assert f"OK: {SALES - 1} " in result.stdout
+    assert result.exit_code == 1
+    assert "R001" in result.stderr
+
+
+def test_missing_head_record_leaves_the_chain_check(ledger: Path) -> None:
+    """A ledger copied without its head record (e.g. to the accountant) still verifies."""
+    (ledger.parent / "ledger.key.R001.head").unlink()
+    result = verify(ledger)
+    assert result.exit_code == 0, result.output
+    assert f"OK: {SALES} " in result.stdout
 
 
 @pytest.mark.parametrize("case", ["garbage_hash", "null_like_hash"])
