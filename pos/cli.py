@@ -329,7 +329,7 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
 @main.command("receipt-text")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def receipt_text(file: str) -> None:
-    """Decode an ESC/POS byte file (e.g. the file printer's output) to plain text."""
+    """Decode an ESC/POS byte file, such as the file printer's output, to plain text."""
     from pathlib import Path
 
     from receipts import decode

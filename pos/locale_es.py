@@ -162,9 +162,8 @@ MESSAGES: dict[str, str] = {
     "This business day is already closed (Z).": "Este día ya fue cerrado (Z).",
     "Write the card as BRAND:LAST4:AUTH, e.g. visa:4242:123456.":
         "Escriba la tarjeta como MARCA:ÚLTIMOS4:AUTORIZACIÓN, p. ej. visa:4242:123456.",
-    "Ticket {ticket} has no receipt to reprint.": "El ticket {ticket} no tiene comprobante para reimprimir.",
-    "The request id has 1 to 64 letters, digits, '.', '_', ':' or '-'.":
-        "El id de solicitud tiene de 1 a 64 letras, dígitos, '.', '_', ':' o '-'.",
+    "Ticket {ticket} has no receipt to reprint.":
+        "El ticket {ticket} no tiene comprobante para reimprimir.",
     "format": "formato",
     "output file": "archivo de salida",
     "request id": "id de solicitud",

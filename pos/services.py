@@ -21,8 +21,14 @@ from pos.config import Settings
 from pos.dayclose import DayClose
 from pos.domain.errors import ValidationError
 # The field rules are re-exported here so that screens and commands need only this module.
-from pos.domain.identity import DocType, IdDocument, parse_doc_type, parse_document, parse_id_spec
-from pos.domain.money import format_money, from_cents, parse_amount, to_cents
+from pos.domain.identity import (  # noqa: F401
+    DocType,
+    IdDocument,
+    parse_doc_type,
+    parse_document,
+    parse_id_spec,
+)
+from pos.domain.money import format_money, from_cents, parse_amount, to_cents  # noqa: F401
 from pos.domain.payment import (
     CardPayment,
     CashPayment,
@@ -35,7 +41,7 @@ from pos.domain.payment import (
     parse_method,
     wallet,
 )
-from pos.domain.phone import Phone, group_phone, parse_phone
+from pos.domain.phone import Phone, group_phone, parse_phone  # noqa: F401
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
 from pos.ledger import database, journal, witness
@@ -342,8 +348,6 @@ class Shop(DayClose):
                     return done, job.id if job and job.id else 0, True
             entry = journal.append_entry(s, self.key, series=self.series, kind="sale",
                                          now=self.clock(), tz=self.tz, **fields)
-            from pos.receipt_layout import sale_receipt
-
             # The receipt is rendered after the commit (print_job), from the entry itself: the
             # job row in this transaction is what guarantees it can always be printed.
             job = self._enqueue(s, entry.ticket, "sale", None)
