@@ -261,6 +261,23 @@ def _open_shift(session: Session, series: str) -> JournalEntry | None:
     return opened if closed is None or closed.seq < opened.seq else None
 
 
+def _day_to_close(s: Session, series: str, current: date) -> date:
+    """The oldest business date after the last Z that has entries, else `current`.
+
+    A Z taken after midnight (or the morning after a forgotten Z) closes the day whose sales
+    are still open, not the new calendar day.
+    """
+    e = JournalEntry
+    last_z = s.exec(select(func.max(e.business_date)).where(e.series == series,
+                                                            e.kind == "z")).one()
+    query = select(func.min(e.business_date)).where(e.series == series,
+                                                    e.business_date < current.isoformat())
+    if last_z is not None:
+        query = query.where(e.business_date > last_z)
+    oldest = s.exec(query).one()
+    return date.fromisoformat(oldest) if oldest else current
+
+
 def _has_entries(session: Session, series: str, day: date) -> bool:
     e = JournalEntry
     return session.exec(select(e.id).where(e.series == series,
@@ -445,7 +462,9 @@ class DayClose:
         def work(s: Session) -> tuple[DayReport, int]:
             journal.lock_series(s, f"journal:{self.series}")
             now = self.clock()
-            day = date.fromisoformat(journal.business_date_for(s, self.series, now, self.tz))
+            day = _day_to_close(s, self.series,
+                                date.fromisoformat(journal.business_date_for(s, self.series, now,
+                                                                             self.tz)))
             opened = _open_shift(s, self.series)
             if opened is not None:
                 raise ValidationError("counted", N_("Shift {ticket} of {clerk} is still open: "

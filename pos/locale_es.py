@@ -278,7 +278,7 @@ MESSAGES: dict[str, str] = {
     'Next': 'Seguir',
     'Back': 'Atrás',
     'Confirm sale': 'Confirmar venta',
-    'Next sale': 'Siguiente venta',
+    'Next sale': 'Otra venta',  # short: the receipt footer fits 80 columns
     'Reprint': 'Reimprimir',
     'Today': 'Hoy',
     'List': 'Lista',
@@ -374,5 +374,11 @@ MESSAGES: dict[str, str] = {
     'Clerk: {name}': 'Cajero: {name}',
     'New': 'Nueva',
     'Till': 'Caja',
+    'Menu': 'Menú',
+    'See receipt': 'Ver ticket',
+    'P: see receipt · R: reprint · V: void · Esc: back':
+        'P: ver ticket · R: reimprimir · V: anular · Esc: atrás',
+    'P: see receipt · R: reprint · Esc: back': 'P: ver ticket · R: reimprimir · Esc: atrás',
+    'On screen only: R prints a copy.': 'Solo en pantalla: R imprime una copia.',
     # end of tui (#4)
 }

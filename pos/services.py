@@ -624,6 +624,28 @@ class Shop(DayClose):
             raise ChainBroken(ticket, _("this entry differs from the head recorded when it was "
                                         "written (rewritten chain)"))
 
+    # Added for the TUI (history → receipt preview): renders, never queues or prints.
+    def receipt_bytes(self, ticket: str) -> bytes:
+        """The ESC/POS bytes of a sale's or void's receipt, for the on-screen preview: its
+        first print job's bytes (rendered from the journal if never printed), else a fresh
+        render from the journal entry. Nothing is queued or printed."""
+        from pos.receipt_layout import sale_receipt, void_receipt
+
+        entry = self.entry(ticket)
+        if entry.kind not in ("sale", "void"):
+            raise ValidationError("ticket", N_("Ticket {ticket} has no receipt to reprint."),
+                                  ticket=entry.ticket)
+        with self._reader() as s:
+            job = s.exec(select(PrintJob).where(PrintJob.ticket == entry.ticket,
+                                                col(PrintJob.kind).in_(("sale", "void")))
+                         .order_by(PrintJob.id)).first()
+            if job is not None:
+                return self._job_data(s, job)
+        if entry.kind == "sale":
+            return self.render(sale_receipt(self.settings, entry))
+        return self.render(void_receipt(self.settings, entry,
+                                        self.entry(entry.ref_ticket or "")))
+
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 

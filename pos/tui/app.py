@@ -60,6 +60,9 @@ class PosApp(App[int]):
         self.last_ticket: str | None = None
         self._opening = False
         keymap.bind(self, keymap.GLOBAL)
+        # Textual's own Ctrl+P binding says "palette" in English in the footer: ours instead.
+        self._bindings.key_to_bindings.pop(keymap.PALETTE.keys, None)
+        keymap.bind(self, (keymap.PALETTE,))
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -100,7 +103,8 @@ class PosApp(App[int]):
             except ConfigError as exc:
                 # A bad config.toml stops start-up with file, key and reason, exit code 2.
                 self.fatal_message = _("Configuration error: {error}", error=str(exc))
-                self.call_from_thread(self.exit, 2)
+                # exit(2) would set the *result*: the return code is a keyword.
+                self.call_from_thread(self.exit, return_code=2)
                 raise
             set_locale(self.settings.shop.locale)
             self.call_from_thread(self._settings_ready)
@@ -138,6 +142,8 @@ class PosApp(App[int]):
         from pos.tui.screens.sale import SaleScreen
 
         same = self.clerk is not None and self.clerk.name == clerk.name
+        if not same:
+            self.last_ticket = None  # "reprint last" is this clerk's own last sale
         self.clerk = clerk
         self.locked = False
         self.last_activity = self.idle_clock()

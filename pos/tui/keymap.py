@@ -30,6 +30,20 @@ GLOBAL = (
     Key("ctrl+l", "app.lock", N_("Lock"), priority=True, key_display="^L"),
 )
 
+
+
+def quiet(*keys: str) -> tuple[Key, ...]:
+    """GLOBAL keys that still work on a screen but are not shown in its footer (it would
+    not fit in 80 columns, or the key repeats one of the screen's own); the command palette
+    (Ctrl+P) and its key panel still list them."""
+    return tuple(Key(k.keys, k.action, k.description, show=False, priority=True,
+                     key_display=k.key_display) for k in GLOBAL if k.keys in keys)
+
+
+# The command palette: every action, and the key panel (shown in the footer on the right).
+PALETTE = Key("ctrl+p", "command_palette", N_("Menu"), show=False, priority=True,
+              key_display="^P")
+
 # The sale screen: digits/letters go into the current field.
 SALE = (
     Key("enter", "next", N_("Next")),
@@ -43,8 +57,16 @@ CONFIRM = (
 )
 
 # No Enter here: a double Enter on confirm must not skip the change and the preview.
+# Esc already starts the next sale here, so Ctrl+N is not shown twice.
 RECEIPT = (
     Key("escape", "done", N_("Next sale")),
+    Key("r,f5", "reprint", N_("Reprint"), key_display="R"),
+    *quiet("ctrl+n"),
+)
+
+# The same preview opened from history: Esc goes back to the ticket.
+RECEIPT_VIEW = (
+    Key("escape", "done", N_("Back")),
     Key("r,f5", "reprint", N_("Reprint"), key_display="R"),
 )
 
@@ -52,20 +74,24 @@ HISTORY = (
     Key("escape", "close", N_("Back")),
     Key("f5", "refresh", N_("Today")),
     Key("down", "to_table", N_("List"), show=False),
+    *quiet("ctrl+t"),
 )
 
 ENTRY = (
     Key("escape", "close", N_("Back")),
+    Key("p", "preview", N_("See receipt"), key_display="P"),
     Key("r", "reprint", N_("Reprint"), key_display="R"),
     Key("v", "void", N_("Void"), key_display="V"),
 )
 
+# Four day keys + Lock fill 80 columns: New/History/Till work but are not shown.
 DAY = (
     Key("escape", "close", N_("Back")),
     Key("o", "open_shift", N_("Open shift"), key_display="O"),
     Key("x", "report_x", N_("X report"), key_display="X"),
     Key("c", "close_shift", N_("Close shift"), key_display="C"),
     Key("z", "close_day", N_("Z close"), key_display="Z"),
+    *quiet("ctrl+n", "ctrl+t", "ctrl+k"),
 )
 
 PROMPT = (

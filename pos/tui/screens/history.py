@@ -158,9 +158,11 @@ class EntryScreen(ModalScreen[bool]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#entry-keys", Static).update(
-            _("R: reprint · V: void · Esc: back") if self.can_void()
-            else _("R: reprint · Esc: back"))
+        self.query_one("#entry-keys", Static).update(self.keys_text())
+
+    def keys_text(self) -> str:
+        return (_("P: see receipt · R: reprint · V: void · Esc: back") if self.can_void()
+                else _("P: see receipt · R: reprint · Esc: back"))
 
     def details(self) -> Text:
         from pos.receipt_layout import local_time
@@ -200,12 +202,20 @@ class EntryScreen(ModalScreen[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "void":
             return self.can_void() and not self.busy
-        if action == "reprint":
+        if action in ("reprint", "preview"):
             return None if self.busy else True
         return True
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+    def action_preview(self) -> None:
+        """The receipt as printed (or as it will print), on screen; R there prints a copy."""
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        if self.busy:
+            return
+        self.app.push_screen(ReceiptScreen(self.view.entry.ticket, None))
 
     def action_reprint(self) -> None:
         if self.busy:
@@ -270,7 +280,7 @@ class EntryScreen(ModalScreen[bool]):
         self.changed = True
         self.view = type(self.view)(self.view.entry, result.ticket)
         self.query_one("#entry-details", Static).update(self.details())
-        self.query_one("#entry-keys", Static).update(_("R: reprint · Esc: back"))
+        self.query_one("#entry-keys", Static).update(self.keys_text())
         self.refresh_bindings()
         outcome = result.print_outcome
         text = _("Voided by {ticket}.", ticket=result.ticket)

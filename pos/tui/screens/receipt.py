@@ -37,21 +37,23 @@ def preview_text(data: bytes) -> Text:
 
 
 class ReceiptScreen(Screen[None]):
-    """After a sale (or opened from history for a reprint)."""
+    """After a sale, or opened from history (`job_id=None`: the ticket's receipt as the
+    ledger renders it, nothing queued; Esc goes back to the ticket, R prints a copy)."""
 
     AUTO_FOCUS = "#receipt-scroll"
 
-    def __init__(self, ticket: str, job_id: int, *, print_now: bool = True,
+    def __init__(self, ticket: str, job_id: int | None, *, print_now: bool = True,
                  change: Decimal | None = None, title: str | None = None) -> None:
         super().__init__()
         self.ticket = ticket
         self.job_id = job_id
-        self.print_now = print_now
+        self.from_history = job_id is None
+        self.print_now = print_now and not self.from_history
         self.change = change
         self.title_text = title or _("Receipt")
         self.outcome: Any = None
         self.printing = False
-        keymap.bind(self, keymap.RECEIPT)
+        keymap.bind(self, keymap.RECEIPT_VIEW if self.from_history else keymap.RECEIPT)
 
     def compose(self) -> ComposeResult:
         yield TopBar(self.title_text)
@@ -62,7 +64,8 @@ class ReceiptScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        head = Text(_("Sale {ticket} saved.", ticket=self.ticket), style="bold")
+        head = Text(_("Ticket {ticket}", ticket=self.ticket) if self.from_history
+                    else _("Sale {ticket} saved.", ticket=self.ticket), style="bold")
         if self.change is not None:
             from pos.services import format_money
 
@@ -70,12 +73,17 @@ class ReceiptScreen(Screen[None]):
             head.append(format_money(self.change), style="bold reverse")
         self.query_one("#receipt-head", Static).update(head)
         shop = self.app.shop  # type: ignore[attr-defined]
-        job_id = self.job_id
-        self.app.run_blocking(lambda: preview_text(shop.job_bytes(job_id)),  # type: ignore[attr-defined]
-                              self._show_preview, self._preview_failed, name="preview",
-                              node=self)
-        if self.print_now:
+        job_id, ticket = self.job_id, self.ticket
+        if job_id is None:
+            load = lambda: preview_text(shop.receipt_bytes(ticket))
+        else:
+            load = lambda: preview_text(shop.job_bytes(job_id))
+        self.app.run_blocking(load, self._show_preview, self._preview_failed,  # type: ignore[attr-defined]
+                              name="preview", node=self)
+        if self.print_now and job_id is not None:
             self._print(lambda: shop.print_job(job_id))
+        elif self.from_history:
+            self.query_one(Banner).show(_("On screen only: R prints a copy."))
         else:
             self.query_one(Banner).show(_("Receipt not printed yet: R prints it."))
 
@@ -129,6 +137,8 @@ class ReceiptScreen(Screen[None]):
         # An operator key here starts the next sale at once (the bodega's queue is long).
         from pos.tui.screens.sale import SaleScreen
 
+        if self.from_history:
+            return  # a ticket looked up again: the sale screen is not behind it
         char = event.character or ""
         ops = self.app.shop.operators.values()  # type: ignore[attr-defined]
         if char and any(op.key == char for op in ops):
