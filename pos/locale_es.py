@@ -183,6 +183,20 @@ MESSAGES: dict[str, str] = {
         "(se borraron los últimos asientos)",
     "this entry differs from the head recorded when it was written (rewritten chain)":
         "este asiento difiere de la cabeza registrada al escribirlo (cadena reescrita)",
+    "Unknown printer profile '{profile}': fix [printer] profile in config.toml.":
+        "Perfil de impresora desconocido '{profile}': corrija [printer] profile en config.toml.",
+    "the printer's file or device cannot be written":
+        "no se puede escribir en el archivo o dispositivo de la impresora",
+    "the printer is not connected (device not found)":
+        "la impresora no está conectada (no se encuentra el dispositivo)",
+    "the network printer refused the connection (off or wrong address?)":
+        "la impresora de red rechazó la conexión (¿apagada o dirección equivocada?)",
+    "the printer did not answer in time (off, out of paper or busy?)":
+        "la impresora no respondió a tiempo (¿apagada, sin papel u ocupada?)",
+    "the printer was disconnected while printing": "la impresora se desconectó al imprimir",
+    "the network printer cannot be reached (check the cable or Wi-Fi)":
+        "no se llega a la impresora de red (revise el cable o el Wi-Fi)",
+    "printer fault ({reason})": "falla de impresora ({reason})",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",

@@ -362,11 +362,18 @@ class Shop(DayClose):
     # -- printing ------------------------------------------------------------------------
 
     def render(self, receipt: Receipt, *, kick: bool = False) -> bytes:
+        """ESC/POS bytes for the configured printer; LedgerError if its profile is unknown."""
         from receipts import render
 
         printer = self.settings.printer
-        return render(receipt, width=printer.width, profile=printer.profile,
-                      kick_drawer=kick and printer.cash_drawer)
+        try:
+            return render(receipt, width=printer.width, profile=printer.profile,
+                          kick_drawer=kick and printer.cash_drawer)
+        except ValueError as exc:
+            if "profile" in str(exc):
+                raise LedgerError(_("Unknown printer profile '{profile}': fix [printer] "
+                                    "profile in config.toml.", profile=printer.profile)) from None
+            raise
 
     def _enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None,
                  kick: bool = False) -> int:
@@ -405,17 +412,20 @@ class Shop(DayClose):
                     raise LedgerError(_("No print job {job}.", job=job_id))
                 ticket, rendered = job.ticket, job.data is None
                 data = self._job_data(s, job)
+        except LedgerError as exc:  # e.g. an unknown printer profile: the sale still stands
+            return self._print_failed(job_id, str(exc))
         except SQLAlchemyError as exc:
             # Called right after a sale committed: the sale is kept, so report the receipt as
             # waiting in the queue instead of failing the sale the clerk was paid for.
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
             return PrintOutcome(job_id, "", False, reason)
-        error: str | None = None
+        error: str | None = None  # for the clerk, in their language
+        detail = ""  # for the owner: the queue's last_error and the event log
         with self._print_lock:
             try:
                 send(self.printer_config(), data)
             except PrinterError as exc:
-                error = str(exc) or exc.__class__.__name__
+                error, detail = printer_fault_text(exc.reason), f" ({exc.message})"
             except Exception as exc:  # a driver bug must not take the sale down with it
                 error = f"{exc.__class__.__name__}: {exc}"
 
@@ -427,7 +437,7 @@ class Shop(DayClose):
             if rendered:
                 row.data = data  # what went to the printer is what the queue keeps
             row.status = "failed" if error else "printed"
-            row.last_error = error[:300] if error else None
+            row.last_error = (error + detail)[:300] if error else None
             row.printed_at = None if error else journal.utc_now_text(self.clock())
             s.add(row)
 
@@ -436,8 +446,28 @@ class Shop(DayClose):
         except LedgerError:
             pass
         if error:
-            self.log_event("printer_fault", f"{ticket}: {error}")
+            self.log_event("printer_fault", f"{ticket}: {error}{detail}")
         return PrintOutcome(job_id, ticket, error is None, error)
+
+    def _print_failed(self, job_id: int, error: str) -> PrintOutcome:
+        """Record a receipt that could not even be prepared; it stays in the queue."""
+        ticket = ""
+
+        def work(s: Session) -> None:
+            nonlocal ticket
+            row = s.get(PrintJob, job_id)
+            if row is not None:
+                ticket = row.ticket
+                row.attempts += 1
+                row.status, row.last_error = "failed", error[:300]
+                s.add(row)
+
+        try:
+            self._write(work)
+        except LedgerError:
+            pass
+        self.log_event("printer_fault", f"{ticket}: {error}")
+        return PrintOutcome(job_id, ticket, False, error)
 
     def print_queue(self, *, pending_only: bool = True) -> list[PrintJob]:
         """Receipts not printed yet (or all, newest first)."""
@@ -645,6 +675,22 @@ class Shop(DayClose):
             return self.render(sale_receipt(self.settings, entry))
         return self.render(void_receipt(self.settings, entry,
                                         self.entry(entry.ref_ticket or "")))
+
+
+PRINTER_FAULTS = {
+    "unwritable": N_("the printer's file or device cannot be written"),
+    "unavailable": N_("the printer is not connected (device not found)"),
+    "refused": N_("the network printer refused the connection (off or wrong address?)"),
+    "timeout": N_("the printer did not answer in time (off, out of paper or busy?)"),
+    "disconnected": N_("the printer was disconnected while printing"),
+    "unreachable": N_("the network printer cannot be reached (check the cable or Wi-Fi)"),
+}
+
+
+def printer_fault_text(reason: str) -> str:
+    """A printer fault in the clerk's language."""
+    msgid = PRINTER_FAULTS.get(reason)
+    return _(msgid) if msgid else _("printer fault ({reason})", reason=reason)
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")

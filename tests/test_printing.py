@@ -186,3 +186,27 @@ def test_cash_drawer_kick_only_for_cash(make_settings: Any, clock: Any, tmp_path
     cash_slip, yape_slip = decode((tmp_path / "out" / "printer.bin").read_bytes())
     assert cash_slip.drawer_kick and not yape_slip.drawer_kick
     shop.close()
+
+
+def test_unknown_printer_profile_never_fails_a_sale(make_settings: Any, clock: Any) -> None:
+    shop = Shop.open(make_settings(printer={"profile": "TM-T20X"}), clock=clock)
+    shop.add_clerk("Juan", "clerk", "5678")
+    result = _sale(shop)
+    assert result.print_outcome is not None and not result.print_outcome.printed
+    assert "TM-T20X" in (result.print_outcome.error or "")
+    assert [e.ticket for e in _rows(shop, JournalEntry)] == [result.ticket]
+    assert [j.status for j in shop.print_queue()] == ["failed"]
+    shop.close()
+
+
+def test_printer_fault_is_told_in_spanish(make_settings: Any, clock: Any) -> None:
+    settings = make_settings(printer={"kind": "network", "host": "127.0.0.1",
+                                      "port": _closed_port(), "timeout": 2})
+    shop = Shop.open(settings, clock=clock)
+    shop.add_clerk("Juan", "clerk", "5678")
+    outcome = _sale(shop).print_outcome
+    assert outcome is not None and outcome.error is not None
+    assert outcome.error.startswith("la impresora de red rechazó la conexión")
+    [job] = shop.print_queue()
+    assert "127.0.0.1" in (job.last_error or "")  # the technical detail is kept for the owner
+    shop.close()

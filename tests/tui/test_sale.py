@@ -212,3 +212,33 @@ async def test_operator_key_on_receipt_starts_next_sale(shop: Any, make_app: Any
         assert isinstance(app.screen, SaleScreen)
         assert app.screen.form.operator.code == "movistar"
         assert app.screen.form.step == "phone"
+
+
+@pilot_test
+async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> None:
+    """F2 = carné de extranjería (9–12 digits), F3 = passport (letters and digits): no
+    auto-advance, Enter accepts; the ledger keeps the type and the masked number only."""
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press("1", *"987654321", "f2", "f2", *"001234567")
+        form = app.screen.form
+        assert form.step == "id" and "CE 001234567" in screen_text(app)
+        await sell(pilot, ["enter", "enter", "enter"])
+        await pilot.press("escape")
+        await pilot.press("2", *"912345678", "f1", "f3", *"ab12345x")
+        form = app.screen.form
+        assert form.step == "id" and form.text["id"] == "AB12345X"
+        assert "Pasaporte AB12345X" in screen_text(app)
+        await sell(pilot, ["enter", "enter", "enter"])
+    passport, ce = (v.entry for v in shop.history())
+    assert (ce.operator, ce.amount_cents, ce.id_type) == ("claro", 1000, "ce")
+    assert (passport.operator, passport.amount_cents, passport.id_type) == (
+        "movistar", 500, "passport")
+    assert ce.id_masked.endswith("567") and "001234" not in ce.id_masked
+    assert passport.id_masked.endswith("45X") and "AB123" not in passport.id_masked
+    assert ce.id_number is None and passport.id_number is None  # id_storage = masked
+    first, second = printed()
+    assert any(ce.id_masked in line for line in first.lines)
+    assert any(passport.id_masked in line for line in second.lines)
+    assert not any("001234567" in line for line in first.lines)

@@ -174,3 +174,166 @@ def test_app_import_chain_stays_light() -> None:
              if m.split(".")[0] in ("sqlmodel", "sqlalchemy", "escpos", "alembic")
              or m == "pos.services"}
     assert not heavy, sorted(heavy)
+
+
+@pilot_test
+async def test_z_close_from_the_day_screen(shop: Any, make_app: Any, printed: Any) -> None:
+    from sqlmodel import select
+
+    from pos.ledger.models import JournalEntry
+    from pos.tui.screens.day import DayScreen
+    from pos.tui.screens.prompt import PromptScreen
+
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, pin="5678", name_index=0)  # Juan, a clerk: a manager must sign
+        await pilot.press(*FAST_CASH_SALE)
+        await settle(pilot)
+        await pilot.press("ctrl+k")
+        await settle(pilot)
+        assert isinstance(app.screen, DayScreen)
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        # Juan is not a manager: refused, nothing closed.
+        await pilot.press(*"Juan", "enter", *"5678", "enter", *"10", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "Juan no es encargado" in screen_text(app)
+        await pilot.press("shift+tab", "shift+tab", "ctrl+u", *"Rosa", "enter", *"1234",
+                          "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DayScreen)
+        assert "Día cerrado (Z)" in screen_text(app)
+    with shop._reader() as s:
+        (z,) = s.exec(select(JournalEntry).where(JournalEntry.kind == "z")).all()
+    assert (z.clerk, z.amount_cents, z.business_date) == ("Rosa", 1000, "2026-11-25")
+    sale, report = printed()
+    assert sale.barcodes and any("REPORTE Z" in line for line in report.lines)
+    assert any("S/ 10.00" in line for line in report.lines)
+
+
+@pilot_test
+async def test_another_clerk_unlocking_gets_a_fresh_sale(shop: Any, make_app: Any) -> None:
+    from pos.tui.screens.login import LoginScreen
+    from pos.tui.screens.sale import SaleScreen
+    from pos.tui.widgets import TopBar
+
+    now = [1000.0]
+    app = make_app(shop, idle_clock=lambda: now[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)  # Rosa starts a sale and walks away
+        await pilot.press("1", *"98765")
+        now[0] += shop.settings.ui.idle_lock_minutes * 60
+        app.check_idle_lock()
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen) and app.locked
+        await login(pilot, pin="5678", name_index=0)  # Juan unlocks
+        sale = app.screen
+        assert isinstance(sale, SaleScreen) and app.clerk.name == "Juan"
+        assert sale.clerk.name == "Juan"
+        assert sale.form.step == "operator" and sale.form.text["phone"] == ""
+        assert "Juan" in str(sale.query_one(TopBar).render())
+        await pilot.press(*FAST_CASH_SALE)
+        await settle(pilot)
+    (view,) = shop.history()
+    assert view.entry.clerk == "Juan"
+
+
+@pilot_test
+async def test_history_opens_the_receipt_preview(shop: Any, make_app: Any,
+                                                 printed: Any) -> None:
+    from pos.tui.screens.history import EntryScreen
+    from pos.tui.screens.receipt import ReceiptScreen
+
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press(*FAST_CASH_SALE)
+        await settle(pilot)
+        # A second sale never printed (the app closed before): its job has no bytes yet.
+        draft = shop.build_draft(operator="2", phone="912345678", amount="5", method="yape",
+                                 id_spec="dni:45678912", op_number="123456")
+        unprinted = shop.sell(app.clerk, draft, print_now=False)
+        first = shop.history()[-1].entry.ticket
+        for ticket in (first, unprinted.ticket):
+            await pilot.press("ctrl+t")
+            await settle(pilot)
+            await pilot.press(*ticket, "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, EntryScreen)
+            await pilot.press("p")
+            await settle(pilot)
+            assert isinstance(app.screen, ReceiptScreen)
+            preview = str(app.screen.query_one("#receipt-preview").render())
+            assert ticket in preview and "Solo en pantalla" in screen_text(app)
+            await pilot.press("1")  # not a new sale from here
+            assert isinstance(app.screen, ReceiptScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, EntryScreen)
+            await pilot.press("escape", "escape")
+            await settle(pilot)
+        assert len(printed()) == 1  # looking is not printing
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press(*unprinted.ticket, "enter", "p")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+    (sale, copy) = printed()
+    assert copy.barcodes == (unprinted.ticket,)
+    assert any("123456" in line for line in copy.lines)
+    assert [job.status for job in shop.print_queue()] == ["pending"]  # the original's job
+    assert shop.view(unprinted.ticket).entry.kind == "sale"
+
+
+async def footer_fits(pilot: Any) -> list[str]:
+    """The footer keys of the current screen: none cut off at 80 columns."""
+    from textual.widgets._footer import FooterKey
+
+    await pilot.pause()
+    keys = list(pilot.app.screen.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    limit = palette[0].region.x if palette else SIZE[0]
+    for key in keys:
+        if key not in palette:
+            assert key.region.right <= limit, (type(pilot.app.screen).__name__,
+                                               key.description, key.region)
+    return [f"{k.key_display or k.key} {k.description}" for k in keys]
+
+
+@pilot_test
+async def test_every_footer_fits_80_columns_in_spanish(shop: Any, make_app: Any) -> None:
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await footer_fits(pilot) == ["^P Menú"]  # login: no "palette" in English
+        await login(pilot)
+        assert "^L Bloquear" in await footer_fits(pilot)  # sale
+        await pilot.press(*FAST_CASH_SALE[:-1])
+        await settle(pilot)
+        await footer_fits(pilot)  # confirm
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = await footer_fits(pilot)  # receipt
+        assert "^L Bloquear" in shown and "esc Otra venta" in shown
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert "^L Bloquear" in await footer_fits(pilot)  # history
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await footer_fits(pilot)  # one ticket
+        await pilot.press("p")
+        await settle(pilot)
+        await footer_fits(pilot)  # its receipt
+        await pilot.press("escape", "v")
+        await settle(pilot)
+        await footer_fits(pilot)  # void prompt
+        await pilot.press("escape", "escape", "ctrl+k")
+        await settle(pilot)
+        shown = await footer_fits(pilot)  # day
+        assert "^L Bloquear" in shown and "Z Cierre Z" in shown
+        await pilot.press("ctrl+n")  # hidden from the day footer, still works
+        await settle(pilot)
+        assert type(app.screen).__name__ == "SaleScreen"
