@@ -474,7 +474,7 @@ class Shop(DayClose):
         with self._session() as s:
             query = select(PrintJob).order_by(col(PrintJob.id).desc())
             if pending_only:
-                query = query.where(PrintJob.status != "printed")
+                query = query.where(col(PrintJob.status).in_(("pending", "failed")))
             return list(s.exec(query.limit(500)).all())
 
     def retry_print_queue(self) -> list[PrintOutcome]:

@@ -85,17 +85,27 @@ def quiet_root_logger() -> Iterator[None]:
                 root.removeHandler(handler)
 
 
-def escpos_printer() -> ModuleType:
-    """Return the `escpos.printer` module, importing it on first use."""
-    module = sys.modules.get("escpos.printer")
-    if module is not None:
-        return module
-    with _lock:
-        module = sys.modules.get("escpos.printer")
-        if module is not None:
-            return module
-        folder = _prepare_pickle_dir()
-        with quiet_root_logger(), _stray_temp_dir_contained(folder):
-            import escpos.printer
+_loaded: ModuleType | None = None
 
-        return escpos.printer
+
+def escpos_printer() -> ModuleType:
+    """Return the `escpos.printer` module, importing it on first use.
+
+    Not `sys.modules` for the fast path: the module is there as soon as its import starts,
+    so a second thread (preview and print right after a sale) would get it half-initialised
+    ("partially initialized module 'escpos.printer' has no attribute 'Dummy'").
+    """
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _lock:
+        if _loaded is not None:
+            return _loaded
+        if "escpos.printer" not in sys.modules:
+            folder = _prepare_pickle_dir()
+            with quiet_root_logger(), _stray_temp_dir_contained(folder):
+                import escpos.printer
+        import escpos.printer  # complete here: imported above, or by someone else before
+
+        _loaded = escpos.printer
+        return _loaded

@@ -328,3 +328,25 @@ def test_add_clerk_refusals(shop: Shop, name: str, role: str, pin: str, field: s
         shop.add_clerk(name, role, pin)
     assert err.value.field == field
     assert count(shop, Clerk) == before
+
+
+def test_a_void_is_unique_in_the_database_itself(shop: Any) -> None:
+    """Two terminals sharing a ledger lock only their own series: the index holds the line."""
+    import sqlite3
+
+    from pos.services import ClerkView
+
+    clerk = shop.login("Juan", "5678")
+    draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
+                             id_spec="dni:12345678", tendered="20")
+    sale = shop.sell(clerk, draft, print_now=False)
+    shop.void(sale.ticket, "número equivocado", ClerkView("Rosa", "manager"), print_now=False)
+    conn = sqlite3.connect(shop.settings.ledger_url.removeprefix("sqlite:///"))
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO journal_entry (series, seq, ticket, kind, created_at, "
+                         "business_date, clerk, amount_cents, ref_ticket, prev_hash, hash) "
+                         "VALUES ('R002', 1, 'R002-00000001', 'void', 'x', '2026-11-25', 'Ana',"
+                         " -2000, ?, '0', '0')", (sale.ticket,))
+    finally:
+        conn.close()

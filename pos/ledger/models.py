@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 GENESIS = "0" * 64
@@ -18,6 +18,10 @@ class JournalEntry(SQLModel, table=True):
         Index("ix_journal_date", "business_date"),
         Index("ix_journal_phone", "phone"),
         Index("ix_journal_series_kind", "series", "kind", "business_date"),
+        Index("ix_journal_id_digest", "id_digest"),
+        # A sale can be voided once, whichever terminal voids it (a lookup index as well).
+        Index("uq_journal_void_ref", "ref_ticket", unique=True,
+              sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
+from pos.ledger.database import HEAD_REVISION
 from pos.ledger.models import JournalEntry
 from tests.ledger.terminal_worker import CLERK, PIN, open_shop, prepare, run_terminals
 
@@ -40,7 +41,7 @@ def test_migrations_and_guards(pg_url: str, tmp_path: Path) -> None:
     finally:
         shop.close()
     with psycopg.connect(_libpq(pg_url), autocommit=True) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (HEAD_REVISION,)
         for statement in ("UPDATE journal_entry SET amount_cents = 0",
                           "DELETE FROM journal_entry", "TRUNCATE journal_entry",
                           "UPDATE event_log SET detail = ''"):

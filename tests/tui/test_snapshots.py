@@ -70,3 +70,12 @@ class TestSaleFlow:
         app.settings.ui.theme = "textual-light"  # pydantic model, not frozen
         assert snap_compare(app, terminal_size=SIZE,
                             run_before=steps("1", *"98765432", "1", *"15"))
+
+    def test_sale_screen_english(self, snap_compare: Any, snap_shop: Any,
+                                 make_app: Any) -> None:
+        from pos.i18n import set_locale
+
+        set_locale("en")  # [shop] locale = "en": every label, hint and key in English
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE,
+                            run_before=steps("1", *"987654321", "f2", *"4567"))

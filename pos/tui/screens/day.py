@@ -168,8 +168,16 @@ class DayScreen(Screen[None]):
     def action_close_day(self) -> None:
         if not self.available:
             return
+        self.app.run_blocking(self.shop.clerks, self._ask_close_day, self._failed,  # type: ignore[attr-defined]
+                              name="clerks", node=self)
+
+    def _ask_close_day(self, clerks: list[Any]) -> None:
         shop = self.shop
         me = self.app.clerk  # type: ignore[attr-defined]
+        managers = [c.name for c in clerks if c.is_manager]
+        # As for a void: the clerk's own name if a manager, else the first manager's.
+        default = me.name if me is not None and me.is_manager else (managers[0] if managers
+                                                                    else "")
 
         def submit(values: dict[str, str]) -> Any:
             from pos.services import parse_amount
@@ -187,8 +195,7 @@ class DayScreen(Screen[None]):
 
         self.app.push_screen(PromptScreen(
             _("Z close: close the business day"),
-            [PromptField("manager", _("Manager"), me.name if me and me.is_manager else "",
-                         max_length=40),
+            [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
              PromptField("counted", _("Counted cash (S/, empty: no count)"), restrict=AMOUNT,
