@@ -225,6 +225,7 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
     from pos.domain.identity import parse_id_spec
     from pos.domain.money import format_money
     from pos.domain.phone import group_phone, parse_phone
+    from pos.i18n import _
     from pos.receipt_layout import local_time
     from pos.services import normalise_ticket
 
@@ -238,8 +239,8 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
     shop = _shop(ctx)
     for row in shop.history(day=when, phone=phone, ticket=ticket, document=document):
         e = row.entry
-        status = f"voided by {row.voided_by}" if row.voided_by else (
-            f"voids {e.ref_ticket}" if e.kind == "void" else "")
+        status = _("voided by {ticket}", ticket=row.voided_by) if row.voided_by else (
+            _("voids {ticket}", ticket=e.ref_ticket) if e.kind == "void" else "")
         click.echo("\t".join([
             e.ticket, local_time(e, shop.tz).strftime("%Y-%m-%d %H:%M:%S"), e.kind, e.clerk,
             e.operator or "", group_phone(e.phone or ""), format_money(e.amount_cents),
@@ -314,7 +315,8 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
         outcomes = shop.retry_print_queue()
         failed = [o for o in outcomes if not o.printed]
         for o in outcomes:
-            click.echo(f"{o.ticket}\t{'printed' if o.printed else 'failed: ' + (o.error or '')}")
+            state = _("printed") if o.printed else _("failed: {error}", error=o.error or "")
+            click.echo(f"{o.ticket}\t{state}")
         if failed:
             sys.exit(EXIT_FAIL)
         return

@@ -197,6 +197,12 @@ MESSAGES: dict[str, str] = {
     "the network printer cannot be reached (check the cable or Wi-Fi)":
         "no se llega a la impresora de red (revise el cable o el Wi-Fi)",
     "printer fault ({reason})": "falla de impresora ({reason})",
+    "The ledger did not confirm the save ({reason}): look it up in the history before doing "
+    "it again.":
+        "El libro no confirmó el guardado ({reason}): búsquelo en el historial antes de "
+        "volver a hacerlo.",
+    "printed": "impreso",
+    "failed: {error}": "falló: {error}",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",

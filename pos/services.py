@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -167,30 +168,40 @@ class Shop(DayClose):
 
     def _write(self, work: Callable[[Session], object]) -> object:
         """Run `work` in one write transaction, turning database faults into LedgerError."""
+        committing = False
         try:
-            with self._session() as s:
-                result = work(s)
+            with Session(self.engine, expire_on_commit=False) as s:
+                try:
+                    result = work(s)
+                    s.flush()
+                    committing = True
+                    s.commit()
+                except BaseException:
+                    with contextlib.suppress(SQLAlchemyError):
+                        s.rollback()
+                    raise
             head = s.info.pop("pos_head", None)
             if head is not None:
                 witness.write_head(self.settings.key_path, self.key, witness.Head(*head))
             return result
         except (LedgerError, ValidationError):
             raise
-        except IntegrityError as exc:
-            message = str(exc.orig)
+        except SQLAlchemyError as exc:
+            orig = getattr(exc, "orig", None)
+            message = str(orig or exc).splitlines()[0][:200] if str(orig or exc) else ""
             if "business day is closed" in message:
                 raise DayClosedError(_("This business day is already closed (Z).")) from None
-            raise LedgerError(_("The ledger refused the entry: {reason}",
-                                reason=message.splitlines()[0][:200])) from None
-        except OperationalError as exc:
-            message = str(exc.orig).splitlines()[0][:200]
-            if "business day is closed" in message:
-                raise DayClosedError(_("This business day is already closed (Z).")) from None
+            if isinstance(exc, IntegrityError):
+                raise LedgerError(_("The ledger refused the entry: {reason}",
+                                    reason=message)) from None
+            if committing and self.engine.dialect.name != "sqlite":
+                # The connection died during COMMIT: the server may or may not have kept it.
+                # (SQLite's commit is local: a failed one is rolled back, nothing was saved.)
+                raise LedgerError(_("The ledger did not confirm the save ({reason}): look it "
+                                    "up in the history before doing it again.",
+                                    reason=message)) from None
             raise LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
                                 reason=message)) from None
-        except SQLAlchemyError as exc:
-            raise LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
-                                reason=str(exc).splitlines()[0][:200])) from None
 
     def log_event(self, kind: str, detail: str = "") -> None:
         """Add to the chained event log; never fails a sale."""
@@ -203,11 +214,11 @@ class Shop(DayClose):
     # -- clerks --------------------------------------------------------------------------
 
     def has_clerks(self) -> bool:
-        with self._session() as s:
+        with self._reader() as s:
             return s.exec(select(Clerk.id).limit(1)).first() is not None
 
     def clerks(self) -> list[ClerkView]:
-        with self._session() as s:
+        with self._reader() as s:
             rows = s.exec(select(Clerk).where(Clerk.active).order_by(Clerk.name)).all()
             return [ClerkView(c.name, c.role) for c in rows]
 
@@ -235,7 +246,7 @@ class Shop(DayClose):
 
     def login(self, name: str, pin: str, *, manager: bool = False) -> ClerkView:
         """Check a clerk's PIN; `manager=True` also requires the manager role."""
-        with self._session() as s:
+        with self._reader() as s:
             clerk = s.exec(select(Clerk).where(Clerk.name == (name or "").strip(),
                                                Clerk.active)).first()
         if clerk is None or not check_pin(pin or "", clerk.pin_hash):
@@ -471,7 +482,7 @@ class Shop(DayClose):
 
     def print_queue(self, *, pending_only: bool = True) -> list[PrintJob]:
         """Receipts not printed yet (or all, newest first)."""
-        with self._session() as s:
+        with self._reader() as s:
             query = select(PrintJob).order_by(col(PrintJob.id).desc())
             if pending_only:
                 query = query.where(col(PrintJob.status).in_(("pending", "failed")))
@@ -532,6 +543,9 @@ class Shop(DayClose):
                                                "more)."))
         if len(reason) > 200:
             raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
+        if contains_card_number(reason):
+            raise ValidationError("reason", N_("Never type the full card number: only its "
+                                               "last 4 digits."))
         if not reason.isprintable():
             raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
                                                "more)."))
@@ -621,7 +635,7 @@ class Shop(DayClose):
 
     def today(self) -> date:
         """The shop-local business date a sale made now would get."""
-        with self._session() as s:
+        with self._reader() as s:
             return date.fromisoformat(journal.business_date_for(s, self.series, self.clock(),
                                                                 self.tz))
 

@@ -20,6 +20,8 @@ Formats, and why:
 - **XLSX** — openpyxl in write-only mode: amounts are real numbers with format `0.00`,
   seq an integer, everything else text (never a formula), a bold frozen header row.
 
+`amount` is filled for sales and voids only, so the column sums to the day's net sales;
+shift and Z entries carry their figures (float, counted cash, totals) in `data`.
 Never exported: `id_digest`, `id_number`, `request_id`.
 """
 
@@ -50,6 +52,7 @@ COLUMNS = (
     "data", "hash", "prev_hash",
 )
 MONEY_COLUMNS = frozenset({"amount", "tendered", "change"})
+MONEY_KINDS = frozenset({"sale", "void"})
 FREE_TEXT = frozenset({"clerk", "reason"})
 _SOURCE = {"created_at_utc": "created_at", "amount": "amount_cents",
            "tendered": "tendered_cents", "change": "change_cents"}
@@ -84,6 +87,10 @@ def rows(session: Session, start: date, end: date, tz: ZoneInfo) -> Iterator[dic
         for column in COLUMNS:
             if column == "local_time":
                 row[column] = when.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
+            elif column == "amount" and raw["kind"] not in MONEY_KINDS:
+                # A float, a cash count or a Z total is not a sale: summing the column must
+                # give the sales (their figures are in `data`).
+                row[column] = None
             elif column in MONEY_COLUMNS:
                 row[column] = _money(raw[_SOURCE[column]])
             else:

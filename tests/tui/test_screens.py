@@ -281,7 +281,7 @@ async def test_history_opens_the_receipt_preview(shop: Any, make_app: Any,
         await settle(pilot)
         await pilot.press("r")
         await settle(pilot)
-    (sale, copy) = printed()
+    _sale, copy = printed()
     assert copy.barcodes == (unprinted.ticket,)
     assert any("123456" in line for line in copy.lines)
     assert [job.status for job in shop.print_queue()] == ["pending"]  # the original's job

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from tests.tui.conftest import SIZE, pilot_test, screen_text, settle
 
