@@ -66,7 +66,7 @@ ACCEPTED: set[tuple[str, str, str]] = {
     ("void", "--reason", "9876\n54321"),  # whitespace folds to one line
     ("void", "--reason", "1e3"), ("void", "--reason", "NaN"),
     ("void", "--reason", "Infinity"), ("void", "--reason", "20.555"),
-    ("void", "--reason", "4242424242424242"), ("void", "--reason", "１２３"),
+    ("void", "--reason", "１２３"),
     ("clerk add", "NAME", "'; DROP TABLE journal_entry; --"),
     ("clerk add", "NAME", "１２３"), ("clerk add", "NAME", "٢٠"),
     ("clerk add", "NAME", "1e3"), ("clerk add", "NAME", "NaN"),
