@@ -254,7 +254,7 @@ def test_print_queue_when_the_printer_fails(staffed: Path) -> None:
     assert pos("print-queue", "--retry").exit_code == 1
     set_config(staffed, 'path = "printer-offline"', 'path = "receipts-out/printer.bin"')
     retried = pos("print-queue", "--retry")
-    assert (retried.exit_code, retried.stdout) == (0, "R001-00000001\tprinted\n")
+    assert (retried.exit_code, retried.stdout) == (0, "R001-00000001\timpreso\n")
     assert pos("print-queue").stdout == "La cola de impresión está vacía.\n"
     assert "R001-00000001" in pos("print-queue", "--all").stdout
     assert journal_count() == 1

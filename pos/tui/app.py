@@ -184,11 +184,16 @@ class PosApp(App[int]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_sale", "history", "day", "lock", "reprint_last"):
-            return self.clerk is not None and not self.locked and self.shop is not None
+            return (self.clerk is not None and not self.locked and self.shop is not None
+                    and not self.committing())
         return True
 
+    def committing(self) -> bool:
+        """A sale is being saved: nothing may pull the confirmation from under it."""
+        return bool(getattr(self.screen, "committing", False))
+
     def action_lock(self) -> None:
-        if self.clerk is None or self.locked:
+        if self.clerk is None or self.locked or self.committing():
             return
         self.locked = True
         self.push_screen(LoginScreen(locked_by=self.clerk))

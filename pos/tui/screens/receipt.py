@@ -98,12 +98,20 @@ class ReceiptScreen(Screen[None]):
         self.printing = True
         self.refresh_bindings()
         self.query_one(Banner).show(_("Printing…"))
+        # On the app, not this screen: an operator key may start the next sale while the
+        # printer is still busy, and its outcome must still reach the clerk (see _printed).
         self.app.run_blocking(send, self._printed, self._print_failed,  # type: ignore[attr-defined]
-                              name="print", node=self)
+                              name="print")
+
+    def _gone(self) -> bool:
+        return self not in self.app.screen_stack
 
     def _printed(self, outcome: Any) -> None:
         self.printing = False
         self.outcome = outcome
+        if self._gone():  # the clerk already moved on: tell them on whatever screen is up
+            self.app.show_print_outcome(outcome)  # type: ignore[attr-defined]
+            return
         self.refresh_bindings()
         if outcome.printed:
             self.query_one(Banner).show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
@@ -115,6 +123,9 @@ class ReceiptScreen(Screen[None]):
 
     def _print_failed(self, exc: BaseException) -> None:
         self.printing = False
+        if self._gone():
+            self.app.show_error(exc)  # type: ignore[attr-defined]
+            return
         self.refresh_bindings()
         self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
 
