@@ -261,6 +261,14 @@ def _open_shift(session: Session, series: str) -> JournalEntry | None:
     return opened if closed is None or closed.seq < opened.seq else None
 
 
+def _cash_cents(amount: Decimal, field: str, msgid: str) -> int:
+    """A cash figure a clerk counted: finite, not negative, in céntimos."""
+    value = Decimal(amount)
+    if not value.is_finite() or value < 0:
+        raise ValidationError(field, msgid)
+    return to_cents(value)
+
+
 def _day_to_close(s: Session, series: str, current: date) -> date:
     """The oldest business date after the last Z that has entries, else `current`.
 
@@ -332,10 +340,7 @@ class DayClose:
     def open_shift(self, clerk: ClerkView, float_amount: Decimal, *,
                    print_now: bool = True) -> ShiftView:
         """Open a shift with the cash float put in the drawer; one open shift at a time."""
-        float_amount = Decimal(float_amount)
-        if not float_amount.is_finite() or float_amount < 0:
-            raise ValidationError("float", N_("The starting cash cannot be negative."))
-        cents = to_cents(float_amount)
+        cents = _cash_cents(float_amount, "float", N_("The starting cash cannot be negative."))
 
         def work(s: Session) -> tuple[JournalEntry, int]:
             journal.lock_series(s, f"journal:{self.series}")
@@ -362,10 +367,8 @@ class DayClose:
     def close_shift(self, clerk: ClerkView, counted: Decimal, *,
                     print_now: bool = True) -> ShiftClose:
         """Close the open shift with the counted cash; returns expected vs counted."""
-        counted = Decimal(counted)
-        if not counted.is_finite() or counted < 0:
-            raise ValidationError("counted", N_("The counted cash cannot be negative."))
-        counted_cents = to_cents(counted)
+        counted_cents = _cash_cents(counted, "counted",
+                                    N_("The counted cash cannot be negative."))
 
         def work(s: Session) -> tuple[ShiftClose, int]:
             journal.lock_series(s, f"journal:{self.series}")
@@ -454,10 +457,8 @@ class DayClose:
             raise AuthError(_("{name} is not a manager.", name=manager.name))
         counted_cents: int | None = None
         if counted is not None:
-            counted = Decimal(counted)
-            if not counted.is_finite() or counted < 0:
-                raise ValidationError("counted", N_("The counted cash cannot be negative."))
-            counted_cents = to_cents(counted)
+            counted_cents = _cash_cents(counted, "counted",
+                                        N_("The counted cash cannot be negative."))
 
         def work(s: Session) -> tuple[DayReport, int]:
             journal.lock_series(s, f"journal:{self.series}")

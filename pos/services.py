@@ -349,14 +349,9 @@ class Shop(DayClose):
                 fields["id_number"] = doc.number
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            journal.lock_series(s, f"journal:{self.series}")
-            if request_id is not None:
-                done = s.exec(select(JournalEntry).where(
-                    JournalEntry.request_id == request_id)).first()
-                if done is not None:
-                    job = s.exec(select(PrintJob).where(PrintJob.ticket == done.ticket)
-                                 .order_by(PrintJob.id)).first()
-                    return done, job.id if job and job.id else 0, True
+            done = self._replay(s, request_id)
+            if done is not None:
+                return done
             entry = journal.append_entry(s, self.key, series=self.series, kind="sale",
                                          now=self.clock(), tz=self.tz, **fields)
             # The receipt is rendered after the commit (print_job), from the entry itself: the
@@ -369,6 +364,21 @@ class Shop(DayClose):
         if print_now and not duplicate:
             return SaleResult(entry, job_id, change, False, self.print_job(job_id))
         return result
+
+    def _replay(self, s: Session, request_id: str | None) -> tuple[JournalEntry, int, bool] | None:
+        """The entry an idempotency key already produced (with its first print job), if any.
+
+        Taken under the terminal's lock, so two submits of one draft cannot both append.
+        """
+        journal.lock_series(s, f"journal:{self.series}")
+        if request_id is None:
+            return None
+        done = s.exec(select(JournalEntry).where(JournalEntry.request_id == request_id)).first()
+        if done is None:
+            return None
+        job = s.exec(select(PrintJob.id).where(PrintJob.ticket == done.ticket)
+                     .order_by(PrintJob.id)).first()
+        return done, job or 0, True
 
     # -- printing ------------------------------------------------------------------------
 
@@ -553,12 +563,9 @@ class Shop(DayClose):
         ticket = normalise_ticket(ticket)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            journal.lock_series(s, f"journal:{self.series}")
-            if request_id is not None:
-                done = s.exec(select(JournalEntry).where(
-                    JournalEntry.request_id == request_id)).first()
-                if done is not None:
-                    return done, 0, True
+            done = self._replay(s, request_id)
+            if done is not None:
+                return done
             original = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
             if original is None:
                 raise ValidationError("ticket", N_("Ticket {ticket} does not exist."),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.widgets import Static
 
 from pos.i18n import _
@@ -49,3 +51,12 @@ class Banner(Static):
     def clear(self) -> None:
         self.set_classes("")
         self.update("")
+
+    def show_print_outcome(self, outcome: Any, fault_hint: str) -> None:
+        """Printed, or the printer fault with what happens to the receipt now."""
+        if outcome.printed:
+            self.show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
+        else:
+            self.show(_("PRINTER FAULT: {error}", error=outcome.error) + "\n" + fault_hint,
+                      "error")
+

@@ -230,12 +230,8 @@ class EntryScreen(ModalScreen[bool]):
     def _printed(self, outcome: Any) -> None:
         self.busy = False
         self.refresh_bindings()
-        if outcome.printed:
-            self.query_one(Banner).show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
-        else:
-            self.query_one(Banner).show(
-                _("PRINTER FAULT: {error}", error=outcome.error) + "\n"
-                + _("The receipt waits in the print queue."), "error")
+        self.query_one(Banner).show_print_outcome(
+            outcome, _("The receipt waits in the print queue."))
 
     def _failed(self, exc: BaseException) -> None:
         self.busy = False

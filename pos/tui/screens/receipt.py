@@ -113,13 +113,8 @@ class ReceiptScreen(Screen[None]):
             self.app.show_print_outcome(outcome)  # type: ignore[attr-defined]
             return
         self.refresh_bindings()
-        if outcome.printed:
-            self.query_one(Banner).show(_("Printed {ticket}.", ticket=outcome.ticket), "ok")
-        else:
-            self.query_one(Banner).show(
-                _("PRINTER FAULT: {error}", error=outcome.error) + "\n"
-                + _("The sale is saved. The receipt waits in the print queue: R reprints."),
-                "error")
+        self.query_one(Banner).show_print_outcome(
+            outcome, _("The sale is saved. The receipt waits in the print queue: R reprints."))
 
     def _print_failed(self, exc: BaseException) -> None:
         self.printing = False
