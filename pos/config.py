@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from pos.domain.sale import Operator
+from pos.i18n import N_, _
 from pos.locations import config_candidates, user_data_dir
 
 
@@ -44,7 +45,7 @@ class ShopSettings(_Section):
         from stdnum.pe import ruc
 
         if not ruc.is_valid(value):
-            raise ValueError("not a valid RUC (11 digits with a correct check digit)")
+            raise ValueError(N_("not a valid RUC (11 digits with a correct check digit)"))
         return ruc.compact(value)
 
     @field_validator("timezone")
@@ -53,7 +54,7 @@ class ShopSettings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError("unknown time zone, e.g. America/Lima") from None
+            raise ValueError(N_("unknown time zone, e.g. America/Lima")) from None
         return value
 
 
@@ -66,7 +67,7 @@ class LedgerSettings(_Section):
     @classmethod
     def _url(cls, value: str) -> str:
         if not (value.startswith("sqlite:///") or value.startswith("postgresql")):
-            raise ValueError("use sqlite:///FILE or postgresql+psycopg://user@host/db")
+            raise ValueError(N_("use sqlite:///FILE or postgresql+psycopg://user@host/db"))
         return value
 
 
@@ -97,15 +98,15 @@ class OperatorSettings(_Section):
     @model_validator(mode="after")
     def _range(self) -> OperatorSettings:
         if self.min > self.max:
-            raise ValueError("min is larger than max")
+            raise ValueError(N_("min is larger than max"))
         for value in (self.min, self.max, *self.presets):
             if value != value.quantize(Decimal("0.01")):  # amounts are whole céntimos
-                raise ValueError(f"{value} has more than 2 decimals")
+                raise ValueError(_("{value} has more than 2 decimals", value=value))
         for preset in self.presets:
             if not self.min <= preset <= self.max:
-                raise ValueError(f"preset {preset} is outside min..max")
+                raise ValueError(_("preset {preset} is outside min..max", preset=preset))
         if len(self.presets) > 9:
-            raise ValueError("at most 9 presets")
+            raise ValueError(N_("at most 9 presets"))
         return self
 
 
@@ -117,7 +118,7 @@ class PaymentSettings(_Section):
     @classmethod
     def _methods(cls, value: list[str]) -> list[str]:
         if not value:
-            raise ValueError("at least one payment method")
+            raise ValueError(N_("at least one payment method"))
         return value
 
 
@@ -153,10 +154,10 @@ class SettingsModel(_Section):
     @classmethod
     def _operators(cls, value: dict[str, OperatorSettings]) -> dict[str, OperatorSettings]:
         if not value:
-            raise ValueError("at least one operator")
+            raise ValueError(N_("at least one operator"))
         keys = [op.key for op in value.values()]
         if len(set(keys)) != len(keys):
-            raise ValueError("two operators share the same key")
+            raise ValueError(N_("two operators share the same key"))
         return value
 
 
@@ -235,18 +236,56 @@ def _key_of(loc: tuple[Any, ...]) -> str:
     return f"[{parts[0]}] {'.'.join(parts[1:])}"
 
 
+# Pydantic's error types → what the owner reads, in the shop's language (pos/locale_es.py).
+_REASONS = {
+    "extra_forbidden": N_("unknown key (check the spelling)"),
+    "missing": N_("required key is missing"),
+    "int_parsing": N_("must be a whole number"),
+    "int_type": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_parsing": N_("must be a number"),
+    "float_type": N_("must be a number"),
+    "decimal_parsing": N_("must be a number"),
+    "decimal_type": N_("must be a number"),
+    "bool_parsing": N_("must be true or false"),
+    "bool_type": N_("must be true or false"),
+    "string_type": N_("must be text in quotes"),
+    "list_type": N_("must be a list, e.g. [1, 2]"),
+    "dict_type": N_("must be a section"),
+    "model_type": N_("must be a section"),
+    "literal_error": N_("must be one of: {expected}"),
+    "string_pattern_mismatch": N_("has the wrong form (expected pattern {pattern})"),
+    "string_too_short": N_("must not be empty"),
+    "string_too_long": N_("is too long (at most {max_length} characters)"),
+    "greater_than": N_("must be more than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+}
+
+
+def _reason(err: Any) -> str:
+    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+    if err["type"] == "value_error":
+        original = err.get("ctx", {}).get("error")
+        text = str(original) if original is not None else err["msg"]
+        return _(text.removeprefix("Value error, "))
+    msgid = _REASONS.get(err["type"])
+    if msgid is None:
+        return str(err["msg"])
+    try:
+        return _(msgid, **ctx)
+    except (KeyError, IndexError):
+        return _(msgid) if "{" not in msgid else str(err["msg"])
+
+
 def parse_settings(data: dict[str, Any], file: str, base_dir: Path) -> Settings:
     """Validate a parsed TOML document."""
     try:
         model = SettingsModel.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise ConfigError(file, _key_of(err["loc"]), msg) from None
+        raise ConfigError(file, _key_of(err["loc"]), _reason(err)) from None
     return Settings(model=model, source=Path(file) if file != "<defaults>" else None,
                     base_dir=base_dir)
 

@@ -203,6 +203,37 @@ MESSAGES: dict[str, str] = {
         "volver a hacerlo.",
     "printed": "impreso",
     "failed: {error}": "falló: {error}",
+    # config.toml reasons
+    "not a valid RUC (11 digits with a correct check digit)":
+        "no es un RUC válido (11 dígitos con dígito verificador correcto)",
+    "unknown time zone, e.g. America/Lima": "zona horaria desconocida, p. ej. America/Lima",
+    "use sqlite:///FILE or postgresql+psycopg://user@host/db":
+        "use sqlite:///ARCHIVO o postgresql+psycopg://usuario@servidor/base",
+    "min is larger than max": "min es mayor que max",
+    "at most 9 presets": "como máximo 9 montos predefinidos",
+    "at least one payment method": "al menos un medio de pago",
+    "at least one operator": "al menos un operador",
+    "two operators share the same key": "dos operadores tienen la misma tecla",
+    "{value} has more than 2 decimals": "{value} tiene más de 2 decimales",
+    "preset {preset} is outside min..max": "el monto {preset} está fuera de min..max",
+    "unknown key (check the spelling)": "clave desconocida (revise cómo está escrita)",
+    "required key is missing": "falta una clave obligatoria",
+    "must be a whole number": "debe ser un número entero",
+    "must be a number": "debe ser un número",
+    "must be true or false": "debe ser true o false",
+    "must be text in quotes": "debe ser texto entre comillas",
+    "must be a list, e.g. [1, 2]": "debe ser una lista, p. ej. [1, 2]",
+    "must be a section": "debe ser una sección",
+    "must be one of: {expected}": "debe ser uno de: {expected}",
+    "has the wrong form (expected pattern {pattern})":
+        "no tiene la forma correcta (patrón esperado {pattern})",
+    "must not be empty": "no puede estar vacío",
+    "is too long (at most {max_length} characters)":
+        "es demasiado largo (como máximo {max_length} caracteres)",
+    "must be more than {gt}": "debe ser mayor que {gt}",
+    "must be at least {ge}": "debe ser al menos {ge}",
+    "must be less than {lt}": "debe ser menor que {lt}",
+    "must be at most {le}": "debe ser como máximo {le}",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",
@@ -289,7 +320,7 @@ MESSAGES: dict[str, str] = {
     'Close shift': 'Cerrar turno',
     'Count the cash and close the shift': 'Contar el efectivo y cerrar el turno',
     'Z close': 'Cierre Z',
-    'Close the business day (manager)': 'Cerrar el día (administrador)',
+    'Close the business day (manager)': 'Cerrar el día (encargado)',
     'Reprint last receipt': 'Reimprimir el último ticket',
     "A copy of this session's last sale": 'Una copia de la última venta de esta sesión',
     'Lock': 'Bloquear',
@@ -346,8 +377,8 @@ MESSAGES: dict[str, str] = {
     'Ticket (or scan it) or phone, then Enter': 'Ticket (o escanéelo) o celular, y Enter',
     '{count} tickets': '{count} tickets',
     'nothing found.': 'no se encontró nada.',
-    'Manager': 'Administrador',
-    'Manager PIN': 'PIN del administrador',
+    'Manager': 'Encargado',
+    'Manager PIN': 'PIN del encargado',
     'Shifts and day close are not available in this version.':
         'Los turnos y el cierre del día no están disponibles en esta versión.',
     'No open shift.': 'No hay turno abierto.',
@@ -372,8 +403,8 @@ MESSAGES: dict[str, str] = {
     'The two PINs are different; type them again.':
         'Los dos PIN no coinciden; escríbalos otra vez.',
     'Welcome! The ledger is new: create the first manager.':
-        '¡Bienvenido! El registro es nuevo: cree el primer administrador.',
-    "Manager's name": 'Nombre del administrador',
+        '¡Bienvenido! El registro es nuevo: cree el primer encargado.',
+    "Manager's name": 'Nombre del encargado',
     'PIN (4 to 8 digits)': 'PIN (4 a 8 dígitos)',
     'PIN again': 'PIN otra vez',
     'Enter moves to the next box.': 'Enter pasa a la siguiente casilla.',
@@ -388,7 +419,7 @@ MESSAGES: dict[str, str] = {
     'Screen locked. Type a PIN to continue.': 'Pantalla bloqueada. Escriba un PIN para seguir.',
     'Who is selling?': '¿Quién vende?',
     '4 to 8 digits': '4 a 8 dígitos',
-    'manager': 'administrador',
+    'manager': 'encargado',
     'Working…': 'Procesando…',
     'Enter: next / accept · Esc: cancel': 'Enter: siguiente / aceptar · Esc: cancelar',
     'Clerk: {name}': 'Cajero: {name}',

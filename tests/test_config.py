@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,18 @@ BAD = [
 ]
 
 
+@pytest.fixture
+def english() -> Any:
+    from pos.i18n import set_locale
+
+    set_locale("en")
+    yield
+    set_locale("es_PE")
+
+
 @pytest.mark.parametrize(("name", "key", "reason"), BAD)
-def test_bad_file_names_file_key_and_reason(name: str, key: str, reason: str) -> None:
+def test_bad_file_names_file_key_and_reason(name: str, key: str, reason: str,
+                                            english: None) -> None:
     path = CONFIGS / name
     with pytest.raises(ConfigError) as err:
         load_file(path)
@@ -131,7 +142,7 @@ def test_bad_values(data: dict, key: str) -> None:
 
 @pytest.mark.parametrize(("name", "key", "reason"), BAD)
 def test_cli_refuses_bad_config(name: str, key: str, reason: str, tmp_path: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+                                monkeypatch: pytest.MonkeyPatch, english: None) -> None:
     from pos.cli import main
 
     monkeypatch.chdir(tmp_path)
@@ -165,3 +176,18 @@ def test_cli_missing_ledger_folder_is_not_created(tmp_path: Path) -> None:
     assert "no-such-folder" in result.stderr
     assert not (tmp_path / "no-such-folder").exists()
     assert "Traceback" not in result.output
+
+
+def test_reasons_are_in_the_shops_language() -> None:
+    from pos.i18n import set_locale
+
+    set_locale("es_PE")
+    with pytest.raises(ConfigError) as err:
+        load_file(CONFIGS / "bad_ruc.toml")
+    assert "no es un RUC válido" in err.value.reason
+    with pytest.raises(ConfigError) as err:
+        load_file(CONFIGS / "unknown_key.toml")
+    assert "clave desconocida" in err.value.reason
+    with pytest.raises(ConfigError) as err:
+        load_file(CONFIGS / "bad_width.toml")
+    assert err.value.reason.startswith("debe ser uno de")

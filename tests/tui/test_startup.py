@@ -49,7 +49,7 @@ async def test_good_config_loads_behind_the_login(tmp_path: Path) -> None:
         assert app.settings.shop.series == "T002" and app.shop is not None
         names = app.screen.query_one("#clerks")
         assert [str(names.get_option_at_index(i).prompt) for i in range(names.option_count)] \
-            == ["Juan", "Rosa  (administrador)"]
+            == ["Juan", "Rosa  (encargado)"]
         assert "T002" in str(app.screen.query_one(TopBar).render())
         await pilot.press(*"5678", "enter")
         await settle(pilot)
