@@ -104,9 +104,9 @@ class ConfirmScreen(ModalScreen[None]):
         sale = app._sale_screen()
         if isinstance(sale, SaleScreen):
             sale.sold()
+        change = result.change if result.entry.method == "cash" else None  # cash only
         await self.app.push_screen(ReceiptScreen(result.ticket, result.job_id,
-                                                 print_now=not result.duplicate,
-                                                 change=result.change))
+                                                 print_now=not result.duplicate, change=change))
 
     def _refused(self, exc: BaseException) -> None:
         self.committing = False  # nothing was saved: the clerk may correct and retry
