@@ -1,0 +1,23 @@
+"""The code stays free of the mistakes a linter sees for sure (unused or undefined names,
+syntax errors, duplicate keys): ruff's pyflakes rules over the whole tree."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ruff_pyflakes_clean() -> None:
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]' brings it)")
+    proc = subprocess.run(
+        [ruff, "check", "--select", "F,E9", "--output-format", "concise", "--no-cache",
+         "pos", "receipts", "tests", "bench"],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
