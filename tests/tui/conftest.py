@@ -19,6 +19,15 @@ def spanish() -> Iterator[None]:
     set_locale("es_PE")
 
 
+@pytest.fixture(autouse=True)
+def confirm_armed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pilot types faster than any clerk: the confirm screen's anti-bounce delay is tested on
+    its own (tests/tui/test_races.py) and off elsewhere."""
+    from pos.tui.screens.confirm import ConfirmScreen
+
+    monkeypatch.setattr(ConfirmScreen, "ARM_SECONDS", 0.0)
+
+
 @pytest.fixture
 def make_app() -> Callable[..., Any]:
     """The app with an injected, already open Shop (its clock is the fixed test clock)."""

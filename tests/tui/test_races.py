@@ -58,3 +58,23 @@ async def test_a_printer_fault_is_told_after_the_clerk_moved_on(
         assert any("impresora" in m for m in messages), messages
     assert [job.status for job in shop.print_queue()] == ["failed"]
     assert len(shop.history()) == 1
+
+
+@pilot_test
+async def test_a_bounced_enter_does_not_skip_the_read_back(shop: Any, make_app: Any,
+                                                           monkeypatch: Any) -> None:
+    from pos.tui.screens.confirm import ConfirmScreen
+
+    monkeypatch.setattr(ConfirmScreen, "ARM_SECONDS", 2.0)
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press(*SALE_TO_CONFIRM, "enter")  # the last field's Enter, doubled
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and not app.screen.committing
+        assert shop.history() == []
+        app.screen.shown_at -= 2.0  # the clerk has read the number to the customer
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReceiptScreen"
+    assert len(shop.history()) == 1

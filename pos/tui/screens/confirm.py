@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -51,7 +52,13 @@ def draft_summary(draft: SaleDraft) -> Text:
 
 class ConfirmScreen(ModalScreen[None]):
     """Enter = commit (once: the key is ignored after the first press, and the ledger's
-    request id makes even a second commit return the first sale). Esc = correct."""
+    request id makes even a second commit return the first sale). Esc = correct.
+
+    An Enter within ARM_SECONDS of the screen appearing is ignored: a bounced or doubled
+    Enter on the last field must not skip reading the number back to the customer.
+    """
+
+    ARM_SECONDS = 0.35
 
     def __init__(self, draft: SaleDraft, clerk: ClerkView, request_id: str) -> None:
         super().__init__()
@@ -60,6 +67,7 @@ class ConfirmScreen(ModalScreen[None]):
         self.request_id = request_id
         self.committing = False
         self.committed: SaleResult | None = None
+        self.shown_at = float("inf")
         keymap.bind(self, keymap.CONFIRM)
 
     def compose(self) -> ComposeResult:
@@ -71,6 +79,9 @@ class ConfirmScreen(ModalScreen[None]):
             yield Banner(id="confirm-banner")
             yield Label(_("Enter: confirm and print · Esc: correct"), classes="keys")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.shown_at = time.monotonic()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("confirm", "cancel"):
@@ -84,6 +95,8 @@ class ConfirmScreen(ModalScreen[None]):
     def action_confirm(self) -> None:
         if self.committing or self.committed is not None:
             return  # a second Enter or a key repeat: nothing new
+        if time.monotonic() - self.shown_at < self.ARM_SECONDS:
+            return  # the Enter that opened this screen, bounced: read the number first
         self.committing = True
         self.refresh_bindings()
         self.query_one(Banner).show(_("Saving the sale…"))
