@@ -11,7 +11,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from receipts import Receipt, Row, Section, decode, render
+from receipts import Receipt, decode, render
 from receipts.escpos_loader import escpos_printer
 
 RUNS = 300
@@ -20,34 +20,10 @@ GOAL = 3.0
 
 
 def sale() -> Receipt:
-    return Receipt(
-        header=(
-            "Bodega Doña Rosa — Señor de los Milagros",
-            "RUC 10456789019",
-            "Jr. Huallaga 123, Cercado de Lima, frente al Mercado Central",
-        ),
-        title="RECARGA",
-        sections=(
-            Section(
-                rows=(
-                    Row("Operador:", "Claro"),
-                    Row("Teléfono:", "987 654 321"),
-                    Row("Monto:", "S/ 20.00", bold=True),
-                )
-            ),
-            Section(
-                title="Pago",
-                rows=(
-                    Row("Pagó con:", "Efectivo"),
-                    Row("Recibido", "S/ 50.00"),
-                    Row("Vuelto", "S/ 30.00", bold=True),
-                    Row("Documento:", "DNI *****678"),
-                ),
-            ),
-        ),
-        barcode="R001-00000042",
-        footer=("¡Gracias por su compra! ¿Dudas? Llame al 01-1234567",),
-    )
+    """The receipt the receipts tests print (tests/receipts/conftest.py): one sample, not two."""
+    from tests.receipts.conftest import sale_receipt
+
+    return sale_receipt()
 
 
 def _median_ms(action: Callable[[], object]) -> float:
