@@ -234,6 +234,9 @@ MESSAGES: dict[str, str] = {
     "must be at least {ge}": "debe ser al menos {ge}",
     "must be less than {lt}": "debe ser menor que {lt}",
     "must be at most {le}": "debe ser como máximo {le}",
+    "A PostgreSQL ledger needs the psycopg driver: pip install 'recarga-pos[postgres]'.":
+        "Un libro en PostgreSQL necesita el controlador psycopg: "
+        "pip install 'recarga-pos[postgres]'.",
     # sale
     "Unknown operator '{value}': choose {choices}.":
         "Operador desconocido '{value}': elija {choices}.",

@@ -111,8 +111,12 @@ def make_engine(url: str, *, create_parent: bool = False) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
-                             connect_args={"connect_timeout": 5})
+        try:
+            return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                 connect_args={"connect_timeout": 5})
+        except ImportError:
+            raise LedgerError(_("A PostgreSQL ledger needs the psycopg driver: "
+                                "pip install 'recarga-pos[postgres]'.")) from None
     return create_engine(url)
 
 

@@ -246,3 +246,21 @@ def test_event_log_is_chained(shop: Shop) -> None:
     assert events[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
     assert shop.verify().events == len(events)
+
+
+def test_postgresql_without_its_driver_is_a_clear_message(monkeypatch: Any) -> None:
+    import builtins
+
+    from pos.ledger.database import make_engine
+    from pos.ledger.errors import LedgerError
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ModuleNotFoundError("No module named 'psycopg'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(LedgerError, match="recarga-pos\\[postgres\\]"):
+        make_engine("postgresql+psycopg://pos@127.0.0.1:5999/pos")
