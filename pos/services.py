@@ -11,12 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from pos.config import Settings
 from pos.dayclose import DayClose
@@ -106,8 +107,10 @@ class EntryView:
         return from_cents(self.entry.amount_cents)
 
 
+T = TypeVar("T")
 ROLES = ("clerk", "manager")
-_INSERT_JOB = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id)
+_PRINT_JOB_TABLE = SQLModel.metadata.tables["print_job"]
+_INSERT_JOB = insert(_PRINT_JOB_TABLE).returning(_PRINT_JOB_TABLE.c.id)
 
 
 class Shop(DayClose):
@@ -118,7 +121,7 @@ class Shop(DayClose):
         self.series = settings.shop.series
         self.tz = ZoneInfo(settings.shop.timezone)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
-        self._engine = None
+        self._engine: Engine | None = None
         self._key: bytes | None = None
         self._print_lock = threading.Lock()
 
@@ -149,13 +152,13 @@ class Shop(DayClose):
             self._engine.dispose()
 
     @property
-    def engine(self):  # noqa: ANN201 - sqlalchemy Engine
+    def engine(self) -> Engine:
         if self._engine is None:
             raise LedgerError(_("The ledger is not open."))
         return self._engine
 
-    @property
-    def key(self) -> bytes:
+    @property  # DayClose declares it as a plain attribute, hence the ignore
+    def key(self) -> bytes:  # type: ignore[override]
         assert self._key is not None
         return self._key
 
@@ -166,7 +169,7 @@ class Shop(DayClose):
         """A read-only session: lookups, history, verify and exports never block a sale."""
         return database.read_session(self.engine)
 
-    def _write(self, work: Callable[[Session], object]) -> object:
+    def _write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, turning database faults into LedgerError."""
         committing = False
         try:
@@ -377,7 +380,7 @@ class Shop(DayClose):
         if done is None:
             return None
         job = s.exec(select(PrintJob.id).where(PrintJob.ticket == done.ticket)
-                     .order_by(PrintJob.id)).first()
+                     .order_by(col(PrintJob.id))).first()
         return done, job or 0, True
 
     # -- printing ------------------------------------------------------------------------
@@ -689,7 +692,7 @@ class Shop(DayClose):
         with self._reader() as s:
             job = s.exec(select(PrintJob).where(PrintJob.ticket == entry.ticket,
                                                 col(PrintJob.kind).in_(("sale", "void")))
-                         .order_by(PrintJob.id)).first()
+                         .order_by(col(PrintJob.id))).first()
             if job is not None:
                 return self._job_data(s, job)
         if entry.kind == "sale":

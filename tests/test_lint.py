@@ -1,5 +1,5 @@
-"""The code stays free of the mistakes a linter sees for sure (unused or undefined names,
-syntax errors, duplicate keys): ruff's pyflakes rules over the whole tree."""
+"""Lint and types: ruff's pyflakes rules (unused or undefined names, syntax errors,
+duplicate keys) over the whole tree, and mypy over the application."""
 
 from __future__ import annotations
 
@@ -20,4 +20,14 @@ def test_ruff_pyflakes_clean() -> None:
         [ruff, "check", "--select", "F,E9", "--output-format", "concise", "--no-cache",
          "pos", "receipts", "tests", "bench"],
         cwd=ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_clean() -> None:
+    """Type hints hold (pyproject's [tool.mypy]; migrations excluded)."""
+    mypy = shutil.which("mypy")
+    if mypy is None:
+        pytest.skip("mypy is not installed (pip install -e '.[test]' brings it)")
+    proc = subprocess.run([mypy, "pos", "receipts"], cwd=ROOT, capture_output=True,
+                          text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

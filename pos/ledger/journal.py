@@ -64,7 +64,7 @@ _HEAD = text(
     "SELECT seq, hash, (SELECT max(business_date) FROM journal_entry"
     " WHERE series = :series AND kind = 'z')"
     " FROM journal_entry WHERE series = :series ORDER BY seq DESC LIMIT 1")
-_INSERT_ENTRY = insert(JournalEntry.__table__)
+_INSERT_ENTRY = insert(SQLModel.metadata.tables["journal_entry"])
 
 
 def lock_series(session: Session, lock_name: str) -> None:
@@ -186,7 +186,7 @@ def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],
                     else _("sequence out of order"))
             raise ChainBroken(name, _("{what} (expected #{seq}, found #{found})", what=what,
                                       seq=seq, found=row.seq))
-        if is_journal and row.ticket != ticket_number(series, row.seq):
+        if isinstance(row, JournalEntry) and row.ticket != ticket_number(series, row.seq):
             # The ticket column itself is suspect here: name the entry by its position.
             raise ChainBroken(ticket_number(series, row.seq),
                               _("ticket number {ticket} does not match its sequence",
@@ -209,12 +209,12 @@ def verify(session: Session, key: bytes,
            progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Walk every chain; raise `ChainBroken` naming the first entry where one breaks."""
     journal = session.exec(
-        select(JournalEntry).order_by(JournalEntry.series, JournalEntry.seq)
+        select(JournalEntry).order_by(col(JournalEntry.series), col(JournalEntry.seq))
         .execution_options(yield_per=2000)
     )
     entries, heads = _check_chain(journal, key, lambda r: r.ticket, progress)
     events = session.exec(
-        select(EventEntry).order_by(EventEntry.series, EventEntry.seq)
+        select(EventEntry).order_by(col(EventEntry.series), col(EventEntry.seq))
         .execution_options(yield_per=2000)
     )
     n_events, _ = _check_chain(events, key, lambda r: f"event {r.series}#{r.seq}", None)
