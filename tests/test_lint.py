@@ -3,8 +3,9 @@ duplicate keys) over the whole tree, and mypy over the application."""
 
 from __future__ import annotations
 
-import shutil
+import importlib.util
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_ruff_pyflakes_clean() -> None:
-    ruff = shutil.which("ruff")
-    if ruff is None:
+    if importlib.util.find_spec("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]' brings it)")
     proc = subprocess.run(
-        [ruff, "check", "--select", "F,E9", "--output-format", "concise", "--no-cache",
+        [sys.executable, "-m", "ruff", "check", "--select", "F,E9", "--output-format", "concise", "--no-cache",
          "pos", "receipts", "tests", "bench"],
         cwd=ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -25,9 +25,8 @@ def test_ruff_pyflakes_clean() -> None:
 
 def test_mypy_clean() -> None:
     """Type hints hold (pyproject's [tool.mypy]; migrations excluded)."""
-    mypy = shutil.which("mypy")
-    if mypy is None:
+    if importlib.util.find_spec("mypy") is None:
         pytest.skip("mypy is not installed (pip install -e '.[test]' brings it)")
-    proc = subprocess.run([mypy, "pos", "receipts"], cwd=ROOT, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "mypy", "pos", "receipts"], cwd=ROOT, capture_output=True,
                           text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
