@@ -355,11 +355,15 @@ def _amount(value: str, field: str):  # noqa: ANN202 - Decimal
 
 
 def _echo_report(shop: Any, report: Any) -> None:
-    from pos.i18n import _
-
     for line in shop.report_lines(report):
         click.echo(line)
-    outcome = report.print_outcome
+    _warn_unprinted(report.print_outcome)
+
+
+def _warn_unprinted(outcome: Any) -> None:
+    """A slip the printer did not take waits in the queue: say so on stderr."""
+    from pos.i18n import _
+
     if outcome is not None and not outcome.printed:
         click.echo(_("Report NOT printed ({error}); it waits in the print queue.",
                      error=outcome.error), err=True)
@@ -402,10 +406,7 @@ def shift_close(ctx: click.Context, clerk_name: str, pin: str, counted: str) -> 
     for label, value in ((_("Expected cash"), result.expected), (_("Counted cash"), result.counted),
                          (_("Difference"), result.difference)):
         click.echo(f"{label}\t{format_money(value)}")
-    outcome = result.print_outcome
-    if outcome is not None and not outcome.printed:
-        click.echo(_("Report NOT printed ({error}); it waits in the print queue.",
-                     error=outcome.error), err=True)
+    _warn_unprinted(result.print_outcome)
 
 
 @main.group()

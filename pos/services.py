@@ -362,7 +362,7 @@ class Shop(DayClose):
             job = self._enqueue(s, entry.ticket, "sale", None)
             return entry, job, False
 
-        entry, job_id, duplicate = self._write(work)  # type: ignore[misc]
+        entry, job_id, duplicate = self._write(work)
         result = SaleResult(entry=entry, job_id=job_id, change=change, duplicate=duplicate)
         if print_now and not duplicate:
             return SaleResult(entry, job_id, change, False, self.print_job(job_id))
@@ -516,29 +516,18 @@ class Shop(DayClose):
     def _job_data(self, s: Session, job: PrintJob) -> bytes:
         if job.data is not None:
             return job.data
-        from pos.receipt_layout import sale_receipt
-
         entry = s.exec(select(JournalEntry).where(JournalEntry.ticket == job.ticket)).one()
-        return self.render(sale_receipt(self.settings, entry), kick=entry.method == "cash")
+        return self.render(self._entry_receipt(entry), kick=entry.method == "cash")
 
     def reprint(self, ticket: str, *, print_now: bool = True) -> PrintOutcome:
         """Queue a copy (marked COPY) of a sale or void receipt and print it."""
-        from pos.receipt_layout import sale_receipt, void_receipt
-
         entry = self.entry(ticket)
+        doc = self._entry_receipt(entry, copy=True)
 
         def work(s: Session) -> int:
-            if entry.kind == "sale":
-                doc = sale_receipt(self.settings, entry, copy=True)
-            elif entry.kind == "void":
-                doc = void_receipt(self.settings, entry, self.entry(entry.ref_ticket or ""),
-                                   copy=True)
-            else:
-                raise ValidationError("ticket", N_("Ticket {ticket} has no receipt to reprint."),
-                                      ticket=ticket)
             return self._enqueue(s, entry.ticket, "reprint", doc)
 
-        job_id: int = self._write(work)  # type: ignore[assignment]
+        job_id = self._write(work)
         if not print_now:
             return PrintOutcome(job_id, entry.ticket, False, None)
         return self.print_job(job_id)
@@ -595,7 +584,7 @@ class Shop(DayClose):
                                  now=self.clock())
             return entry, job, False
 
-        entry, job_id, duplicate = self._write(work)  # type: ignore[misc]
+        entry, job_id, duplicate = self._write(work)
         outcome = self.print_job(job_id) if print_now and not duplicate and job_id else None
         return SaleResult(entry, job_id, Decimal("0.00"), duplicate, outcome)
 
@@ -683,22 +672,27 @@ class Shop(DayClose):
         """The ESC/POS bytes of a sale's or void's receipt, for the on-screen preview: its
         first print job's bytes (rendered from the journal if never printed), else a fresh
         render from the journal entry. Nothing is queued or printed."""
-        from pos.receipt_layout import sale_receipt, void_receipt
-
         entry = self.entry(ticket)
-        if entry.kind not in ("sale", "void"):
-            raise ValidationError("ticket", N_("Ticket {ticket} has no receipt to reprint."),
-                                  ticket=entry.ticket)
         with self._reader() as s:
             job = s.exec(select(PrintJob).where(PrintJob.ticket == entry.ticket,
                                                 col(PrintJob.kind).in_(("sale", "void")))
                          .order_by(col(PrintJob.id))).first()
             if job is not None:
                 return self._job_data(s, job)
+        # No sale/void job: a sale never queued, or an entry without a slip (which raises).
+        return self.render(self._entry_receipt(entry))
+
+    def _entry_receipt(self, entry: JournalEntry, *, copy: bool = False) -> Receipt:
+        """The slip of a sale or a void; a ValidationError for entries that have none."""
+        from pos.receipt_layout import sale_receipt, void_receipt
+
         if entry.kind == "sale":
-            return self.render(sale_receipt(self.settings, entry))
-        return self.render(void_receipt(self.settings, entry,
-                                        self.entry(entry.ref_ticket or "")))
+            return sale_receipt(self.settings, entry, copy=copy)
+        if entry.kind == "void":
+            return void_receipt(self.settings, entry, self.entry(entry.ref_ticket or ""),
+                                copy=copy)
+        raise ValidationError("ticket", N_("Ticket {ticket} has no receipt to reprint."),
+                              ticket=entry.ticket)
 
 
 PRINTER_FAULTS = {
