@@ -363,10 +363,8 @@ class Shop(DayClose):
             return entry, job, False
 
         entry, job_id, duplicate = self._write(work)
-        result = SaleResult(entry=entry, job_id=job_id, change=change, duplicate=duplicate)
-        if print_now and not duplicate:
-            return SaleResult(entry, job_id, change, False, self.print_job(job_id))
-        return result
+        outcome = self.print_job(job_id) if print_now and not duplicate else None
+        return SaleResult(entry, job_id, change, duplicate, outcome)
 
     def _replay(self, s: Session, request_id: str | None) -> tuple[JournalEntry, int, bool] | None:
         """The entry an idempotency key already produced (with its first print job), if any.
@@ -399,8 +397,7 @@ class Shop(DayClose):
                                     "profile in config.toml.", profile=printer.profile)) from None
             raise
 
-    def _enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None,
-                 kick: bool = False) -> int:
+    def _enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None) -> int:
         """Queue a receipt inside the caller's transaction; its job id.
 
         `receipt=None` (sales) queues the ticket only: its bytes are rendered from the journal
@@ -409,7 +406,7 @@ class Shop(DayClose):
         job_id = s.connection().execute(
             _INSERT_JOB,
             {"series": self.series, "ticket": ticket, "kind": kind,
-              "data": None if receipt is None else self.render(receipt, kick=kick),
+              "data": None if receipt is None else self.render(receipt),
               "status": "pending", "attempts": 0,
               "created_at": journal.utc_now_text(self.clock())},
         ).scalar_one()
@@ -453,13 +450,32 @@ class Shop(DayClose):
             except Exception as exc:  # a driver bug must not take the sale down with it
                 error = f"{exc.__class__.__name__}: {exc}"
 
+        self._record_attempt(job_id, error, detail, data if rendered else None)
+        return PrintOutcome(job_id, ticket, error is None, error)
+
+    def _print_failed(self, job_id: int, error: str) -> PrintOutcome:
+        """A receipt that could not even be prepared: it stays in the queue."""
+        ticket = self._record_attempt(job_id, error)
+        return PrintOutcome(job_id, ticket, False, error)
+
+    def _record_attempt(self, job_id: int, error: str | None, detail: str = "",
+                        data: bytes | None = None) -> str:
+        """Note a print attempt in the queue (and a fault in the event log); the ticket.
+
+        `data`: bytes rendered for this attempt, kept so the queue holds what was sent.
+        Never raises: the sale behind the receipt is already safe.
+        """
+        ticket = ""
+
         def work(s: Session) -> None:
+            nonlocal ticket
             row = s.get(PrintJob, job_id)
             if row is None:
                 return
+            ticket = row.ticket
             row.attempts += 1
-            if rendered:
-                row.data = data  # what went to the printer is what the queue keeps
+            if data is not None:
+                row.data = data
             row.status = "failed" if error else "printed"
             row.last_error = (error + detail)[:300] if error else None
             row.printed_at = None if error else journal.utc_now_text(self.clock())
@@ -471,27 +487,7 @@ class Shop(DayClose):
             pass
         if error:
             self.log_event("printer_fault", f"{ticket}: {error}{detail}")
-        return PrintOutcome(job_id, ticket, error is None, error)
-
-    def _print_failed(self, job_id: int, error: str) -> PrintOutcome:
-        """Record a receipt that could not even be prepared; it stays in the queue."""
-        ticket = ""
-
-        def work(s: Session) -> None:
-            nonlocal ticket
-            row = s.get(PrintJob, job_id)
-            if row is not None:
-                ticket = row.ticket
-                row.attempts += 1
-                row.status, row.last_error = "failed", error[:300]
-                s.add(row)
-
-        try:
-            self._write(work)
-        except LedgerError:
-            pass
-        self.log_event("printer_fault", f"{ticket}: {error}")
-        return PrintOutcome(job_id, ticket, False, error)
+        return ticket
 
     def print_queue(self, *, pending_only: bool = True) -> list[PrintJob]:
         """Receipts not printed yet (or all, newest first)."""
