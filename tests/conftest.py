@@ -56,6 +56,23 @@ class Clock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def wall_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """No test reads the real clock: the wall clock starts at FIXED_NOW and ticks from there.
+
+    Tests that need another moment move it (`wall_clock.move_to(...)`) or inject a `Clock`.
+    Monotonic clocks (asyncio, timeouts) are left alone. Helper processes that share a
+    ledger with the test follow the same clock (`tests/wallclock.py`).
+    """
+    import time_machine
+
+    from tests.wallclock import ENV, offset_to
+
+    monkeypatch.setenv(ENV, offset_to(FIXED_NOW))
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()

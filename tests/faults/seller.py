@@ -31,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
+    from tests.wallclock import follow
+
+    follow()
+
     from pos.config import load_settings
     from pos.domain.errors import ValidationError
     from pos.ledger.errors import LedgerError

@@ -43,6 +43,9 @@ def prepare(url: str, base_dir: str | Path) -> None:
 def sell_many(url: str, series: str, base_dir: str, count: int, barrier: Any,
               results: Any) -> None:
     """Sell `count` top-ups as terminal `series`; report (series, sold, seconds, error)."""
+    from tests.wallclock import follow
+
+    follow()
     try:
         shop = open_shop(url, series, base_dir)
         clerk = shop.login(CLERK, PIN)
