@@ -37,13 +37,23 @@ def parse_utc(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
 
 
+# Columns added to a chained table after the first release: hashed only when set, so an
+# entry written before the column existed still verifies (its canonical bytes are unchanged).
+OPTIONAL_FIELDS: frozenset[str] = frozenset()
+
+
 def canonical(row: SQLModel | dict[str, Any]) -> bytes:
-    """The bytes the HMAC covers: every column but `id` and `hash`, as sorted compact JSON."""
+    """The bytes the HMAC covers: every column but `id` and `hash`, as sorted compact JSON.
+
+    A column in OPTIONAL_FIELDS is left out while it is None.
+    """
     if isinstance(row, dict):
-        values = {name: value for name, value in row.items() if name not in ("id", "hash")}
+        items = [(name, value) for name, value in row.items() if name not in ("id", "hash")]
     else:
-        values = {name: getattr(row, name) for name in type(row).model_fields
-                  if name not in ("id", "hash")}
+        items = [(name, getattr(row, name)) for name in type(row).model_fields
+                 if name not in ("id", "hash")]
+    values = {name: value for name, value in items
+              if value is not None or name not in OPTIONAL_FIELDS}
     return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
