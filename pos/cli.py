@@ -389,63 +389,189 @@ def shift_open(ctx: click.Context, clerk_name: str, pin: str, float_amount: str)
     click.echo(f"{view.ticket}\t{view.clerk}\t{format_money(view.float_amount)}")
 
 
+def _manager_pin_login(ctx: click.Context, name: str):  # noqa: ANN202
+    """A manager authorising an act: the PIN comes from $POS_MANAGER_PIN or a hidden prompt,
+    never from the command line (where `ps` would show it)."""
+    import os
+
+    from pos.i18n import _
+
+    pin = os.environ.get("POS_MANAGER_PIN")
+    if pin is None:
+        if not sys.stdin.isatty():
+            _fail(_("manager: give the manager's PIN in POS_MANAGER_PIN (no terminal to ask "
+                    "on)."), EXIT_BAD_INPUT)
+        pin = click.prompt(_("PIN of {name}", name=name), hide_input=True)
+    return _login(ctx, name, pin or "", manager=True)
+
+
+def _count(counted: str | None, count_spec: str | None) -> tuple[Any, Any]:
+    """--counted TOTAL and/or --count DENOMINATION:PIECES,…"""
+    from pos.domain.cash import parse_count
+
+    amount = _amount(counted, "counted") if counted is not None else None
+    pieces = parse_count(count_spec) if count_spec is not None else None
+    return amount, pieces
+
+
+def _echo_count(expected: Any, counted: Any) -> None:
+    from pos.domain.money import format_money
+    from pos.report_layout import result_row
+
+    from pos.i18n import _
+
+    row = result_row(expected, counted)
+    for label, value in ((_("Expected cash"), format_money(expected)),
+                         (_("Counted cash"), format_money(counted)), (row.label, row.value)):
+        click.echo(f"{label}\t{value}")
+
+
+COUNT_HELP = "Count by denomination, e.g. 100:1,20:3,0.50:4 (instead of or with --counted)."
+
+
 @shift.command("close")
 @click.option("--clerk", "clerk_name", required=True)
 @click.option("--pin", required=True)
-@click.option("--counted", required=True, help="Cash counted in the drawer.")
+@click.option("--counted", default=None, help="Cash counted in the drawer (total).")
+@click.option("--count", "count_spec", default=None, help=COUNT_HELP)
+@click.option("--manager", "manager_name", default=None,
+              help="Manager accepting a difference beyond the tolerance (PIN from "
+                   "$POS_MANAGER_PIN or asked).")
 @click.pass_context
-def shift_close(ctx: click.Context, clerk_name: str, pin: str, counted: str) -> None:
-    """Close the open shift with the counted cash; prints expected vs counted."""
-    from pos.domain.money import format_money
-    from pos.i18n import _
+def shift_close(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+                count_spec: str | None, manager_name: str | None) -> None:
+    """Close the open shift with the drawer count; prints expected vs counted."""
+    from pos.domain.errors import ValidationError
+    from pos.i18n import N_
 
-    amount = _amount(counted, "counted")
+    amount, pieces = _count(counted, count_spec)
+    if amount is None and pieces is None:
+        raise ValidationError("counted", N_("Count the cash in the drawer."))
     who = _login(ctx, clerk_name, pin)
-    result = _shop(ctx).close_shift(who, amount)
+    manager = _manager_pin_login(ctx, manager_name) if manager_name else None
+    result = _shop(ctx).close_shift(who, amount, pieces=pieces, manager=manager)
     click.echo(result.entry.ticket)
-    for label, value in ((_("Expected cash"), result.expected), (_("Counted cash"), result.counted),
-                         (_("Difference"), result.difference)):
-        click.echo(f"{label}\t{format_money(value)}")
+    _echo_count(result.expected, result.counted)
     _warn_unprinted(result.print_outcome)
 
 
 @main.group()
+def cash() -> None:
+    """Cash put into the drawer or taken out of it during a shift."""
+
+
+@cash.command("out")
+@click.option("--clerk", "clerk_name", required=True)
+@click.option("--pin", required=True)
+@click.option("--amount", required=True, help="Soles taken out.")
+@click.option("--reason", required=True, help="What it is for (retiro, compra de bolsas…).")
+@click.option("--manager", "manager_name", required=True,
+              help="Manager authorising it (PIN from $POS_MANAGER_PIN or asked).")
+@click.pass_context
+def cash_out(ctx: click.Context, clerk_name: str, pin: str, amount: str, reason: str,
+             manager_name: str) -> None:
+    """Pay-out: cash leaves the drawer (needs a manager's PIN); prints its slip."""
+    value = _amount(amount, "amount")
+    who = _login(ctx, clerk_name, pin)
+    manager = _manager_pin_login(ctx, manager_name)
+    moved = _shop(ctx).pay_out(who, value, reason, manager)
+    _echo_movement(moved)
+
+
+@cash.command("in")
+@click.option("--clerk", "clerk_name", required=True)
+@click.option("--pin", required=True)
+@click.option("--amount", required=True, help="Soles put in.")
+@click.option("--reason", required=True, help="Where it comes from (sencillo, préstamo…).")
+@click.pass_context
+def cash_in(ctx: click.Context, clerk_name: str, pin: str, amount: str, reason: str) -> None:
+    """Pay-in: cash put into the drawer; prints its slip."""
+    value = _amount(amount, "amount")
+    who = _login(ctx, clerk_name, pin)
+    _echo_movement(_shop(ctx).pay_in(who, value, reason))
+
+
+def _echo_movement(moved: Any) -> None:
+    from pos.domain.money import format_money
+
+    click.echo(f"{moved.entry.ticket}\t{format_money(moved.amount)}\t{moved.reason}")
+    _warn_unprinted(moved.print_outcome)
+
+
+@main.group()
+def clock() -> None:
+    """The PC's clock against the ledger."""
+
+
+@clock.command("status")
+@click.pass_context
+def clock_status(ctx: click.Context) -> None:
+    """Say whether the clock can be trusted for new entries (exit 1 if not)."""
+    from pos.i18n import _
+
+    problem = _shop(ctx).clock_problem()
+    if problem is not None:
+        _fail(str(problem), EXIT_FAIL)
+    click.echo(_("The clock agrees with the ledger."))
+
+
+@clock.command("confirm")
+@click.option("--manager", "manager_name", required=True,
+              help="Manager confirming the date (PIN from $POS_MANAGER_PIN or asked).")
+@click.pass_context
+def clock_confirm(ctx: click.Context, manager_name: str) -> None:
+    """A manager confirms that the PC's date and time are right now."""
+    from pos.i18n import _
+
+    manager = _manager_pin_login(ctx, manager_name)
+    when = _shop(ctx).confirm_clock(manager)
+    click.echo(_("Clock confirmed: {when}", when=when.strftime("%Y-%m-%d %H:%M")))
+
+
+@main.group()
 def report() -> None:
-    """X report (changes nothing), Z report (closes the day), shop-wide report."""
+    """X report (changes nothing), Z report (closes the period), shop-wide report."""
 
 
 @report.command("x")
-@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD (default: today).")
+@click.option("--date", "day", default=None,
+              help="A calendar date YYYY-MM-DD (default: the open period, since the last Z).")
 @click.option("--no-print", is_flag=True, help="Only show it here.")
 @click.pass_context
 def report_x(ctx: click.Context, day: str | None, no_print: bool) -> None:
-    """This terminal's day so far; prints it and shows it here."""
+    """This terminal's open period so far (or one date); prints it and shows it here."""
     shop = _shop(ctx)
     _echo_report(shop, shop.report_x(_parse_date(day), print_now=not no_print))
 
 
-def _close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None) -> None:
-    amount = _amount(counted, "counted") if counted is not None else None
+def _close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+               count_spec: str | None) -> None:
+    amount, pieces = _count(counted, count_spec)
     manager = _login(ctx, clerk_name, pin, manager=True)
     shop = _shop(ctx)
-    _echo_report(shop, shop.close_day(manager, amount))
+    _echo_report(shop, shop.close_day(manager, amount, pieces=pieces))
+
+
+Z_COUNTED_HELP = "Only with a shift still open: its drawer count, to close it before the Z."
 
 
 @report.command("z")
 @click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
 @click.option("--pin", required=True)
-@click.option("--counted", default=None, help="Cash counted in the drawer.")
+@click.option("--counted", default=None, help=Z_COUNTED_HELP)
+@click.option("--count", "count_spec", default=None, help=COUNT_HELP)
 @click.pass_context
-def report_z(ctx: click.Context, clerk_name: str, pin: str, counted: str | None) -> None:
-    """Close this terminal's business day (Z); same as close-day."""
-    _close_day(ctx, clerk_name, pin, counted)
+def report_z(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+             count_spec: str | None) -> None:
+    """Close this terminal's period since the last Z; same as close-day."""
+    _close_day(ctx, clerk_name, pin, counted, count_spec)
 
 
 @report.command("shop")
-@click.option("--date", "day", required=True, help="Business date YYYY-MM-DD.")
+@click.option("--date", "day", required=True, help="Calendar date YYYY-MM-DD.")
 @click.pass_context
 def report_shop(ctx: click.Context, day: str) -> None:
-    """One day across every terminal sharing the ledger (changes nothing)."""
+    """One date across every terminal sharing the ledger (changes nothing)."""
     shop = _shop(ctx)
     when = _parse_date(day)
     assert when is not None
@@ -455,11 +581,13 @@ def report_shop(ctx: click.Context, day: str) -> None:
 @main.command("close-day")
 @click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
 @click.option("--pin", required=True)
-@click.option("--counted", required=True, help="Cash counted in the drawer.")
+@click.option("--counted", default=None, help=Z_COUNTED_HELP)
+@click.option("--count", "count_spec", default=None, help=COUNT_HELP)
 @click.pass_context
-def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str) -> None:
-    """Close this terminal's business day: the Z report, printed and shown here."""
-    _close_day(ctx, clerk_name, pin, counted)
+def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+              count_spec: str | None) -> None:
+    """Close this terminal's period since the last Z: the Z report, printed and shown."""
+    _close_day(ctx, clerk_name, pin, counted, count_spec)
 
 
 @main.command("export")

@@ -126,6 +126,17 @@ class ReceiptSettings(_Section):
     footer: list[str] = ["¡Gracias por su compra!"]
 
 
+class CashSettings(_Section):
+    """The drawer: how a shift's count is taken and when it needs a manager."""
+
+    # A shift's surplus or shortage beyond this (soles) needs a manager's PIN to close.
+    tolerance: Decimal = Field(Decimal("2.00"), ge=0, le=10000, decimal_places=2)
+    # Blind count: the clerk counts before the app shows what the drawer should hold.
+    blind_count: bool = False
+    # The clock may move this many days past the newest entry before a manager confirms it.
+    max_clock_jump_days: int = Field(7, ge=1, le=366)
+
+
 class UISettings(_Section):
     idle_lock_minutes: int = Field(5, ge=0, le=240)
     theme: str = "textual-dark"
@@ -148,6 +159,7 @@ class SettingsModel(_Section):
         default_factory=lambda: {k: OperatorSettings(**v) for k, v in DEFAULT_OPERATORS.items()})
     payments: PaymentSettings = PaymentSettings()
     receipt: ReceiptSettings = ReceiptSettings()
+    cash: CashSettings = CashSettings()
     ui: UISettings = UISettings()
 
     @field_validator("operators")
@@ -188,6 +200,10 @@ class Settings:
     @property
     def receipt(self) -> ReceiptSettings:
         return self.model.receipt
+
+    @property
+    def cash(self) -> CashSettings:
+        return self.model.cash
 
     @property
     def ui(self) -> UISettings:

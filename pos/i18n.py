@@ -65,6 +65,10 @@ FIELD_LABELS = {
     "format": N_("format"),
     "output": N_("output file"),
     "request_id": N_("request id"),
+    "shift": N_("shift"),
+    "count": N_("count by denomination"),
+    "manager": N_("manager"),
+    "clock": N_("clock"),
 }
 
 

@@ -435,4 +435,113 @@ MESSAGES: dict[str, str] = {
     'P: see receipt · R: reprint · Esc: back': 'P: ver ticket · R: reimprimir · Esc: atrás',
     'On screen only: R prints a copy.': 'Solo en pantalla: R imprime una copia.',
     # end of tui (#4)
+    # -- shifts, cash movements, periods and the clock (#9)
+    'Clock confirmed: {when}': 'Reloj confirmado: {when}',
+    'PIN of {name}': 'PIN de {name}',
+    'Count the cash in the drawer.': 'Cuente el efectivo de la caja.',
+    "manager: give the manager's PIN in POS_MANAGER_PIN (no terminal to ask on).":
+        'encargado: dé el PIN del encargado en POS_MANAGER_PIN (no hay terminal donde '
+        'preguntarlo).',
+    'The clock agrees with the ledger.': 'El reloj concuerda con el registro.',
+    'surplus': 'sobrante',
+    'shortage': 'faltante',
+    'balanced': 'cuadra',
+    'Write the reason (3 letters or more).': 'Escriba el motivo (3 letras o más).',
+    'No shift is open on this terminal: open one first (pos shift open, or Ctrl+K in the app) '
+    'before {what}.':
+        'No hay un turno abierto en este terminal: abra uno (pos shift open, o Ctrl+K en la '
+        'aplicación) antes de {what}.',
+    'counting the drawer': 'contar la caja',
+    'moving cash': 'mover efectivo',
+    'selling': 'vender',
+    'refunding cash': 'devolver efectivo',
+    'The total does not match the count by denomination ({total}).':
+        'El total no coincide con el conteo por denominación ({total}).',
+    'The drawer has a {result} of {amount}, more than the {tolerance} allowed: a manager must '
+    'accept it with their PIN.':
+        'La caja tiene un {result} de {amount}, más de los {tolerance} permitidos: un '
+        'encargado debe aceptarlo con su PIN.',
+    'Shift {ticket} of {clerk} is still open: close it before the Z, or give the count to '
+    'close it with.':
+        'El turno {ticket} de {clerk} sigue abierto: ciérrelo antes del Z, o dé el conteo '
+        'para cerrarlo.',
+    'No shift is open: the drawer was counted when each shift closed. Take the Z without a '
+    'count.':
+        'No hay turno abierto: la caja se contó al cerrar cada turno. Saque el Z sin conteo.',
+    'A shift was opened meanwhile: close it before the Z.':
+        'Se abrió un turno mientras tanto: ciérrelo antes del Z.',
+    'Nothing to close: no entry since the last Z.':
+        'Nada que cerrar: no hay movimientos desde el último Z.',
+    'The drawer should hold only {amount}: a larger pay-out is refused.':
+        'La caja debería tener solo {amount}: no se acepta un retiro mayor.',
+    'Write the count as DENOMINATION:PIECES, e.g. 100:2,10:3,0.50:4.':
+        'Escriba el conteo como DENOMINACIÓN:PIEZAS, p. ej. 100:2,10:3,0.50:4.',
+    'Amounts have at most two decimals.': 'Los montos tienen como máximo dos decimales.',
+    "'{value}' is not a Peruvian note or coin (200, 100, 50, 20, 10, 5, 2, 1, 0.50, 0.20, "
+    "0.10).":
+        "'{value}' no es un billete ni una moneda del Perú (200, 100, 50, 20, 10, 5, 2, 1, "
+        "0.50, 0.20, 0.10).",
+    "'{value}' is not a number of pieces.": "'{value}' no es un número de piezas.",
+    'shift': 'turno',
+    'count by denomination': 'conteo por denominación',
+    'clock': 'reloj',
+    "The clock reads {now} but this terminal's newest entry is of {newest}: {what}. Fix the "
+    "PC's date and time, or a manager confirms the date (pos clock confirm).":
+        'El reloj marca {now} pero el último movimiento de este terminal es del {newest}: '
+        '{what}. Corrija la fecha y hora de la PC, o que un encargado confirme la fecha '
+        '(pos clock confirm).',
+    'the clock is far ahead': 'el reloj está muy adelantado',
+    'the clock is behind': 'el reloj está atrasado',
+    'Drawer balances': 'Caja cuadrada',
+    'Surplus (counted more)': 'Sobrante (hay de más)',
+    'Shortage (counted less)': 'Faltante (hay de menos)',
+    'DAY SUMMARY': 'RESUMEN DEL DÍA',
+    'SHOP DAY SUMMARY': 'RESUMEN DEL DÍA (TIENDA)',
+    'Shift': 'Turno',
+    'Pay-outs': 'Retiros',
+    'Pay-ins': 'Ingresos',
+    'Accepted by': 'Aceptado por',
+    'Period': 'Periodo',
+    'From': 'Desde',
+    'To': 'Hasta',
+    'Shifts': 'Turnos',
+    'Authorised by': 'Autorizado por',
+    'CASH PAY-OUT': 'RETIRO DE CAJA',
+    'CASH PAY-IN': 'INGRESO A CAJA',
+    'Signature: ____________________': 'Firma: ____________________',
+    'Count by denomination': 'Conteo por denominación',
+    'The clock agrees with the ledger: nothing to confirm.':
+        'El reloj concuerda con el registro: nada que confirmar.',
+    'This period is already closed (Z).': 'Este periodo ya fue cerrado (Z).',
+    # end of #9
+    'Pay-out': 'Retiro',
+    'Pay-in': 'Ingreso',
+    'Count the drawer before you see what it should hold.':
+        'Cuente la caja antes de ver cuánto debería haber.',
+    'The drawer should hold {amount}.': 'La caja debería tener {amount}.',
+    "A difference over {tolerance} needs a manager's name and PIN.":
+        'Una diferencia mayor a {tolerance} necesita nombre y PIN de un encargado.',
+    'Or by denomination, e.g. 100:1,20:3,0.50:4': 'O por denominación, p. ej. 100:1,20:3,0.50:4',
+    'Manager (only for a large difference)': 'Encargado (solo si la diferencia es grande)',
+    '{ticket}: {amount} ({reason}).': '{ticket}: {amount} ({reason}).',
+    'Amount (S/)': 'Monto (S/)',
+    'Pay-out: cash taken from the drawer': 'Retiro: efectivo que sale de la caja',
+    'Pay-in: cash put into the drawer': 'Ingreso: efectivo que entra a la caja',
+    'Counted cash, only if a shift is still open (S/)':
+        'Efectivo contado, solo si un turno sigue abierto (S/)',
+    'The Z closes everything since the last Z; later sales start a new period.':
+        'El Z cierra todo desde el último Z; las ventas siguientes abren un nuevo periodo.',
+    'X report (the period stays open).': 'Reporte X (el periodo sigue abierto).',
+    'Period closed (Z {number}).': 'Periodo cerrado (Z {number}).',
+    'Z close: close the period': 'Cierre Z: cerrar el periodo',
+    'Check the date and time': 'Revise la fecha y la hora',
+    'No shift is open on this terminal: sales need one. Count the starting cash in the drawer '
+    '(Esc: not now).':
+        'No hay turno abierto en este terminal: para vender hace falta uno. Cuente el efectivo '
+        'inicial de la caja (Esc: ahora no).',
+    # end of #9 (app)
+    'R: pay-out · I: pay-in.': 'R: retiro · I: ingreso.',
+    'Cash taken from the drawer (manager)': 'Efectivo que sale de la caja (encargado)',
+    'Cash put into the drawer': 'Efectivo que entra a la caja',
+    'Close the period since the last Z (manager)': 'Cerrar el periodo desde el último Z (encargado)',
 }

@@ -37,20 +37,33 @@ def _group_rows(lines: Iterable[tuple[str, int, Decimal]]) -> tuple[Row, ...]:
     return tuple(Row(f"{name} ({count})", format_money(total)) for name, count, total in lines)
 
 
+def result_row(expected: Decimal, counted: Decimal) -> Row:
+    """Sobrante / faltante / cuadra: never a bare signed number."""
+    difference = counted - expected
+    if difference > 0:
+        return Row(_("Surplus (counted more)"), format_money(difference), bold=True)
+    if difference < 0:
+        return Row(_("Shortage (counted less)"), format_money(-difference), bold=True)
+    return Row(_("Drawer balances"), format_money(Decimal("0.00")), bold=True)
+
+
 def _cash_rows(float_amount: Decimal, received: Decimal, change: Decimal, voids: Decimal,
-               expected: Decimal, counted: Decimal | None,
-               difference: Decimal | None) -> tuple[Row, ...]:
+               payouts: Decimal, payins: Decimal, expected: Decimal,
+               counted: Decimal | None) -> tuple[Row, ...]:
     rows = [
         Row(_("Starting cash"), format_money(float_amount)),
         Row(_("Cash received"), format_money(received)),
         Row(_("Change given"), format_money(-change)),
         Row(_("Cash voids"), format_money(-voids)),
-        Row(_("Expected cash"), format_money(expected), bold=True),
     ]
+    if payouts:
+        rows.append(Row(_("Pay-outs"), format_money(-payouts)))
+    if payins:
+        rows.append(Row(_("Pay-ins"), format_money(payins)))
+    rows.append(Row(_("Expected cash"), format_money(expected), bold=True))
     if counted is not None:
         rows.append(Row(_("Counted cash"), format_money(counted), bold=True))
-    if difference is not None:
-        rows.append(Row(_("Difference"), format_money(difference), bold=True))
+        rows.append(result_row(expected, counted))
     return tuple(rows)
 
 
@@ -80,26 +93,42 @@ def shift_close_receipt(settings: Settings, result: ShiftClose,
         Row(_("Clerk"), entry.clerk),
         Row(_("Sales made"), str(result.sales_count)),
     ))
-    cash = Section(_cash_rows(result.float_amount, result.cash_received, result.change_given,
-                              result.cash_voids, result.expected, result.counted,
-                              result.difference), title=_("Cash drawer"))
-    return Receipt(header=shop_header(settings), title=_("SHIFT CLOSE"), sections=(top, cash),
+    cash_rows = list(_cash_rows(result.float_amount, result.cash_received, result.change_given,
+                                result.cash_voids, result.payouts, result.payins,
+                                result.expected, result.counted))
+    if result.authorised_by:
+        cash_rows.append(Row(_("Accepted by"), result.authorised_by))
+    cash = Section(tuple(cash_rows), title=_("Cash drawer"))
+    sections = [top, cash]
+    if result.pieces:
+        sections.append(Section(tuple(Row(f"{format_money(value)} x {qty}",
+                                          format_money(value * qty))
+                                      for value, qty in result.pieces),
+                                title=_("Count by denomination")))
+    return Receipt(header=shop_header(settings), title=_("SHIFT CLOSE"), sections=tuple(sections),
                    barcode=entry.ticket,
                    footer=(_("Chain head: {head}", head=entry.hash[:16]),))
 
 
 def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
     """The X or Z report: totals per operator, method and clerk, cash, and the chain head."""
-    title = _("Z REPORT") if report.kind == "z" else _("X REPORT")
-    top = [
-        Row(_("Terminal"), report.series or _("all terminals")),
-        Row(_("Business date"), report.business_date.strftime("%d/%m/%Y")),
-        Row(_("Printed"), report.generated_at.strftime("%d/%m/%Y %H:%M:%S")),
-    ]
-    if report.z_number is not None:
+    title = {"z": _("Z REPORT"), "x": _("X REPORT"), "day": _("DAY SUMMARY"),
+             "shop": _("SHOP DAY SUMMARY")}[report.kind]
+    top = [Row(_("Terminal"), report.series or _("all terminals"))]
+    if report.kind in ("day", "shop"):
+        top.append(Row(_("Date"), report.business_date.strftime("%d/%m/%Y")))
+    else:
+        top.append(Row(_("Period"), str(report.z_number)))
+    if report.first_at is not None and report.last_at is not None:
+        top.append(Row(_("From"), report.first_at.strftime("%d/%m/%Y %H:%M")))
+        top.append(Row(_("To"), report.last_at.strftime("%d/%m/%Y %H:%M")))
+    top.append(Row(_("Printed"), report.generated_at.strftime("%d/%m/%Y %H:%M:%S")))
+    if report.kind == "z" and report.z_number is not None:
         top.insert(0, Row(_("Z number"), str(report.z_number), bold=True))
     if report.entry is not None:
         top.insert(0, Row(_("Ticket"), report.entry.ticket))
+    if report.shifts:
+        top.append(Row(_("Shifts"), str(report.shifts)))
     totals = Section((
         Row(_("Sales ({count})", count=report.sales_count), format_money(report.sales_total)),
         Row(_("Voids ({count})", count=report.voids_count), format_money(report.voids_total)),
@@ -119,13 +148,38 @@ def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
             sections.append(Section(_group_rows(lines), title=heading))
     sections.append(Section(_cash_rows(report.float_amount, report.cash_received,
                                        report.change_given, report.cash_voids,
-                                       report.expected_cash, report.counted,
-                                       report.difference), title=_("Cash drawer")))
+                                       report.payouts, report.payins,
+                                       report.expected_cash, report.counted),
+                            title=_("Cash drawer")))
     footer = [_("Chain head: {head}", head=report.chain_head)]
     footer.extend(f"{series}: {head}" for series, head in report.heads)
     return Receipt(header=shop_header(settings), title=title, sections=tuple(sections),
                    barcode=report.entry.ticket if report.entry is not None else None,
                    footer=tuple(footer))
+
+
+def cash_movement_receipt(settings: Settings, entry: JournalEntry) -> Receipt:
+    """The slip for a pay-in or pay-out: amount, reason, who, and who authorised it."""
+    import json
+
+    tz = ZoneInfo(settings.shop.timezone)
+    data = json.loads(entry.data or "{}")
+    out = entry.kind == "pay_out"
+    rows = [
+        Row(_("Ticket"), entry.ticket),
+        Row(_("Date"), local_time(entry, tz).strftime("%d/%m/%Y %H:%M:%S")),
+        Row(_("Clerk"), entry.clerk),
+        Row(_("Shift"), entry.ref_ticket or ""),
+        Row(_("Amount"), format_money(abs(entry.amount_cents)), bold=True),
+        Row(_("Reason"), entry.reason or ""),
+    ]
+    if data.get("authorised_by"):
+        rows.append(Row(_("Authorised by"), data["authorised_by"]))
+    return Receipt(header=shop_header(settings),
+                   title=_("CASH PAY-OUT") if out else _("CASH PAY-IN"),
+                   sections=(Section(tuple(rows)),), barcode=entry.ticket,
+                   footer=(_("Signature: ____________________"),
+                           _("Check code: {code}", code=entry.hash[:8])))
 
 
 def receipt_lines(receipt: Receipt, width: int = TEXT_WIDTH) -> list[str]:

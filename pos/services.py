@@ -9,7 +9,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.config import Settings
-from pos.dayclose import DayClose
+from pos.dayclose import DayClose, require_shift
 from pos.domain.errors import ValidationError
 # The field rules are re-exported here so that screens and commands need only this module.
 from pos.domain.identity import (  # noqa: F401
@@ -192,8 +192,8 @@ class Shop(DayClose):
         except SQLAlchemyError as exc:
             orig = getattr(exc, "orig", None)
             message = str(orig or exc).splitlines()[0][:200] if str(orig or exc) else ""
-            if "business day is closed" in message:
-                raise DayClosedError(_("This business day is already closed (Z).")) from None
+            if "period is closed" in message:
+                raise DayClosedError(_("This period is already closed (Z).")) from None
             if isinstance(exc, IntegrityError):
                 raise LedgerError(_("The ledger refused the entry: {reason}",
                                     reason=message)) from None
@@ -205,6 +205,50 @@ class Shop(DayClose):
                                     reason=message)) from None
             raise LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
                                 reason=message)) from None
+
+    def _append(self, s: Session, **fields: object) -> JournalEntry:
+        """The next entry of this terminal's chain, dated by the clock (past its guard)."""
+        return journal.append_entry(
+            s, self.key, series=self.series, now=self.clock(), tz=self.tz,
+            max_ahead=timedelta(days=self.settings.cash.max_clock_jump_days),
+            **fields)  # type: ignore[arg-type]
+
+    # -- the clock -----------------------------------------------------------------------
+
+    def clock_problem(self) -> journal.ClockSuspect | None:
+        """Why the clock cannot be trusted for a new entry now, if it cannot."""
+        with self._reader() as s:
+            newest = journal.chain_head(s, self.series)
+            if newest is None:
+                return None
+            try:
+                journal.check_clock(s, self.series, self.clock(), newest.seq, newest.created_at,
+                                    timedelta(days=self.settings.cash.max_clock_jump_days))
+            except journal.ClockSuspect as problem:
+                return problem
+        return None
+
+    def confirm_clock(self, manager: ClerkView) -> datetime:
+        """A manager confirms that the clock is right now: a chained event lets this
+        terminal write again although its newest entry looks later (or much earlier)."""
+        if not manager.is_manager:
+            raise AuthError(_("{name} is not a manager.", name=manager.name))
+        problem = self.clock_problem()
+        if problem is None:
+            raise ValidationError("clock", N_("The clock agrees with the ledger: nothing to "
+                                              "confirm."))
+        now = self.clock()
+
+        def work(s: Session) -> None:
+            journal.append_event(s, self.key, series=self.series, kind="clock_confirmed",
+                                 detail=journal.clock_confirmation(problem.seq), now=now)
+            journal.append_event(s, self.key, series=self.series, kind="clock_note",
+                                 detail=f"{manager.name} confirmed {journal.utc_now_text(now)}; "
+                                        f"newest entry {journal.utc_now_text(problem.newest)}",
+                                 now=now)
+
+        self._write(work)
+        return now.astimezone(self.tz)
 
     def log_event(self, kind: str, detail: str = "") -> None:
         """Add to the chained event log; never fails a sale."""
@@ -355,8 +399,8 @@ class Shop(DayClose):
             done = self._replay(s, request_id)
             if done is not None:
                 return done
-            entry = journal.append_entry(s, self.key, series=self.series, kind="sale",
-                                         now=self.clock(), tz=self.tz, **fields)
+            require_shift(s, self.series, N_("selling"))
+            entry = self._append(s, kind="sale", **fields)
             # The receipt is rendered after the commit (print_job), from the entry itself: the
             # job row in this transaction is what guarantees it can always be printed.
             job = self._enqueue(s, entry.ticket, "sale", None)
@@ -403,12 +447,22 @@ class Shop(DayClose):
         `receipt=None` (sales) queues the ticket only: its bytes are rendered from the journal
         entry when first printed or previewed (`job_bytes`), off the sell path.
         """
+        data, status, error = None, "pending", None
+        if receipt is not None:
+            try:
+                data = self.render(receipt)
+            except LedgerError as exc:
+                # A wrong [printer] profile must not stop a shift, a void or a Z: the slip is
+                # kept, rendered for the generic profile, and waits in the queue as failed.
+                from receipts import render
+
+                data = render(receipt, width=self.settings.printer.width)
+                status, error = "failed", str(exc)[:300]
         job_id = s.connection().execute(
             _INSERT_JOB,
-            {"series": self.series, "ticket": ticket, "kind": kind,
-              "data": None if receipt is None else self.render(receipt),
-              "status": "pending", "attempts": 0,
-              "created_at": journal.utc_now_text(self.clock())},
+            {"series": self.series, "ticket": ticket, "kind": kind, "data": data,
+             "status": status, "attempts": 0, "last_error": error,
+             "created_at": journal.utc_now_text(self.clock())},
         ).scalar_one()
         return int(job_id)
 
@@ -566,9 +620,10 @@ class Shop(DayClose):
             if already is not None:
                 raise ValidationError("ticket", N_("Ticket {ticket} was already voided by "
                                                    "{void}."), ticket=ticket, void=already)
-            entry = journal.append_entry(
-                s, self.key, series=self.series, kind="void", now=self.clock(), tz=self.tz,
-                clerk=manager.name, operator=original.operator, phone=original.phone,
+            if original.method == "cash":  # the refund leaves this terminal's drawer
+                require_shift(s, self.series, N_("refunding cash"))
+            entry = self._append(
+                s, kind="void", clerk=manager.name, operator=original.operator, phone=original.phone,
                 amount_cents=-original.amount_cents, method=original.method,
                 ref_ticket=original.ticket, reason=reason, request_id=request_id)
             from pos.receipt_layout import void_receipt
@@ -629,10 +684,8 @@ class Shop(DayClose):
         return [EntryView(r, voids.get(r.ticket)) for r in rows]
 
     def today(self) -> date:
-        """The shop-local business date a sale made now would get."""
-        with self._reader() as s:
-            return date.fromisoformat(journal.business_date_for(s, self.series, self.clock(),
-                                                                self.tz))
+        """The shop-local date a sale made now gets."""
+        return self.clock().astimezone(self.tz).date()
 
     def verify(self, progress: Callable[[int], None] | None = None) -> journal.VerifyResult:
         """Check every chain in the ledger; raises ChainBroken at the first break."""

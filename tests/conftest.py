@@ -56,21 +56,25 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def wall_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """No test reads the real clock: the wall clock starts at FIXED_NOW and ticks from there.
+@pytest.fixture(autouse=True, scope="session")
+def wall_clock() -> Iterator[Any]:
+    """No test reads the real clock: the wall clock starts at FIXED_NOW and ticks from there,
+    for the whole session (module-scoped fixtures included).
 
-    Tests that need another moment move it (`wall_clock.move_to(...)`) or inject a `Clock`.
-    Monotonic clocks (asyncio, timeouts) are left alone. Helper processes that share a
-    ledger with the test follow the same clock (`tests/wallclock.py`).
+    A test that needs another moment travels itself (`time_machine.travel(...)`, nested) or
+    injects a `Clock`. Monotonic clocks (asyncio, timeouts) are left alone. Helper processes
+    that share a ledger with the test follow the same clock (`tests/wallclock.py`).
     """
+    import os
+
     import time_machine
 
     from tests.wallclock import ENV, offset_to
 
-    monkeypatch.setenv(ENV, offset_to(FIXED_NOW))
+    os.environ[ENV] = offset_to(FIXED_NOW)
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
+    os.environ.pop(ENV, None)
 
 
 @pytest.fixture
@@ -80,16 +84,46 @@ def clock() -> Clock:
 
 @pytest.fixture
 def shop(make_settings: Callable[..., Any], clock: Clock) -> Iterator[Any]:
-    """An open Shop on a real SQLite file, with manager Rosa (1234) and clerk Juan (5678)."""
+    """An open Shop on a real SQLite file, with manager Rosa (1234) and clerk Juan (5678),
+    and Juan's shift open with an empty drawer (R001-00000001): sales need an open shift."""
+    opened = new_shop(make_settings(), clock)
+    open_test_shift(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def bare_shop(make_settings: Callable[..., Any], clock: Clock) -> Iterator[Any]:
+    """Like `shop`, with no shift open."""
+    opened = new_shop(make_settings(), clock)
+    yield opened
+    opened.close()
+
+
+def new_shop(settings: Any, clock: Clock) -> Any:
     from pos.i18n import set_locale
     from pos.services import Shop
 
     set_locale("es_PE")
-    opened = Shop.open(make_settings(), clock=clock)
+    opened = Shop.open(settings, clock=clock)
     opened.add_clerk("Rosa", "manager", "1234")
     opened.add_clerk("Juan", "clerk", "5678")
-    yield opened
-    opened.close()
+    return opened
+
+
+def ensure_shift(shop: Any, clerk: str = "Juan") -> None:
+    """Sales need an open shift: open one (slip not printed) unless one is open."""
+    if shop.current_shift() is None:
+        open_test_shift(shop, clerk)
+
+
+def open_test_shift(shop: Any, clerk: str = "Juan", float_amount: str = "0") -> Any:
+    """Open a shift the way a clerk does, its slip queued but not printed."""
+    from decimal import Decimal
+
+    from pos.services import ClerkView
+
+    return shop.open_shift(ClerkView(clerk, "clerk"), Decimal(float_amount), print_now=False)
 
 
 @pytest.fixture

@@ -47,6 +47,9 @@ def pos(*args: str) -> Result:
 def staffed(shop_dir: Path) -> Path:
     assert pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234").exit_code == 0
     assert pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+    # Sales need an open shift: Juan's, with an empty drawer, is R001-00000001.
+    assert pos("shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "0",
+               ).exit_code == 0
     return shop_dir
 
 
@@ -90,16 +93,16 @@ def test_clerk_add_refused(shop_dir: Path, args: list[str], says: str) -> None:
 def test_sell_prints_ticket_then_change(staffed: Path) -> None:
     result = pos(*SELL, "--pay", "cash", "--tendered", "50")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines() == ["R001-00000001", "Vuelto: S/ 30.00"]
+    assert result.stdout.splitlines() == ["R001-00000002", "Vuelto: S/ 30.00"]
     assert result.stderr == ""
     card = pos(*SELL, "--pay", "card", "--card", "visa:4242:A1B2C3")
-    assert card.stdout.splitlines()[0] == "R001-00000002"
+    assert card.stdout.splitlines()[0] == "R001-00000003"
     yape = pos(*SELL, "--pay", "yape", "--op-number", "12345678")
-    assert yape.stdout.splitlines()[0] == "R001-00000003"
-    assert journal_count() == 3
+    assert yape.stdout.splitlines()[0] == "R001-00000004"
+    assert journal_count() == 4
     text = pos("receipt-text", "receipts-out/printer.bin")
     assert text.exit_code == 0
-    assert "[barcode R001-00000001]" in text.stdout
+    assert "[barcode R001-00000002]" in text.stdout
     assert "Vuelto" in text.stdout and "VISA **** 4242" in text.stdout
     assert "45678912" not in text.stdout  # the receipt shows the masked ID
 
@@ -107,8 +110,8 @@ def test_sell_prints_ticket_then_change(staffed: Path) -> None:
 def test_sell_request_id(staffed: Path) -> None:
     first = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
     again = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
-    assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0] == "R001-00000001"
-    assert journal_count() == 1
+    assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0] == "R001-00000002"
+    assert journal_count() == 2
 
 
 BAD_SALES = [
@@ -149,7 +152,7 @@ def test_bad_sale_refused_in_spanish(staffed: Path, changes: dict[str, str], lab
     first = result.stderr.splitlines()[0]
     assert first.lower().startswith(label) and reason in first
     assert pos("history").stdout == ""
-    assert journal_count() == 0
+    assert journal_count() == 1
 
 
 def test_bad_sale_refused_in_english(staffed: Path) -> None:
@@ -160,7 +163,7 @@ def test_bad_sale_refused_in_english(staffed: Path) -> None:
     result = pos(*_sell_args({"--pay": "cash", "--tendered": "10"}))
     assert result.stderr.startswith("received: Received S/ 10.00 is less than")
     ok = pos(*SELL, "--pay", "cash", "--tendered", "50")
-    assert ok.stdout.splitlines() == ["R001-00000001", "Change: S/ 30.00"]
+    assert ok.stdout.splitlines() == ["R001-00000002", "Change: S/ 30.00"]
 
 
 def test_missing_id_when_required(staffed: Path) -> None:
@@ -174,7 +177,7 @@ def test_missing_id_when_required(staffed: Path) -> None:
 def test_wrong_pin(staffed: Path) -> None:
     result = pos(*[("0000" if a == "5678" else a) for a in SELL], "--pay", "cash")
     assert result.exit_code == 2 and result.stderr.strip()
-    assert journal_count() == 0
+    assert journal_count() == 1
 
 
 def test_missing_option_is_a_usage_error(staffed: Path) -> None:
@@ -186,37 +189,37 @@ def test_missing_option_is_a_usage_error(staffed: Path) -> None:
 
 def test_void_manager_only(staffed: Path) -> None:
     pos(*SELL, "--pay", "cash")
-    by_clerk = pos("void", "R001-1", "--reason", "número equivocado", "--clerk", "Juan",
+    by_clerk = pos("void", "R001-2", "--reason", "número equivocado", "--clerk", "Juan",
                    "--pin", "5678")
     assert by_clerk.exit_code == 2 and "Juan" in by_clerk.stderr
-    wrong_pin = pos("void", "R001-1", "--reason", "número equivocado", "--clerk", "Rosa",
+    wrong_pin = pos("void", "R001-2", "--reason", "número equivocado", "--clerk", "Rosa",
                     "--pin", "9999")
     assert wrong_pin.exit_code == 2
-    assert journal_count() == 1
-    ok = pos("void", "r001-1", "--reason", "número equivocado", "--clerk", "Rosa",
+    assert journal_count() == 2
+    ok = pos("void", "r001-2", "--reason", "número equivocado", "--clerk", "Rosa",
              "--pin", "1234")
-    assert (ok.exit_code, ok.stdout) == (0, "R001-00000002\n")
-    twice = pos("void", "R001-1", "--reason", "otra vez", "--clerk", "Rosa", "--pin", "1234")
-    assert twice.exit_code == 2 and "R001-00000002" in twice.stderr
+    assert (ok.exit_code, ok.stdout) == (0, "R001-00000003\n")
+    twice = pos("void", "R001-2", "--reason", "otra vez", "--clerk", "Rosa", "--pin", "1234")
+    assert twice.exit_code == 2 and "R001-00000003" in twice.stderr
     bad = pos("void", "R001-x", "--reason", "error", "--clerk", "Rosa", "--pin", "1234")
     assert bad.exit_code == 2 and bad.stderr.lower().startswith("ticket")
-    assert journal_count() == 2
+    assert journal_count() == 3
 
 
 def test_history_filters(staffed: Path) -> None:
     pos(*SELL, "--pay", "cash")
     pos(*_sell_args({"--phone": "912345678", "--pay": "yape", "--op-number": "123456"}))
     lines = pos("history").stdout.splitlines()
-    assert [line.split("\t")[0] for line in lines] == ["R001-00000002", "R001-00000001"]
+    assert [line.split("\t")[0] for line in lines] == ["R001-00000003", "R001-00000002"]
     assert lines[1].split("\t")[5:8] == ["987 654 321", "S/ 20.00", "cash"]
     by_phone = pos("history", "--phone", "+51 912 345 678").stdout.splitlines()
-    assert [line.split("\t")[0] for line in by_phone] == ["R001-00000002"]
+    assert [line.split("\t")[0] for line in by_phone] == ["R001-00000003"]
     today = lines[0].split("\t")[1][:10]
     assert len(pos("history", "--date", today).stdout.splitlines()) == 2
     assert pos("history", "--date", "2001-01-01").stdout == ""
     assert pos("history", "--date", today, "--phone", "987654321").stdout.count("\n") == 1
     assert pos("history", "--id", "dni:45678912").stdout.count("\n") == 2
-    assert pos("history", "--ticket", "R00100000001").stdout.count("\n") == 1
+    assert pos("history", "--ticket", "R00100000002").stdout.count("\n") == 1
     bad = pos("history", "--date", "25/11/2026")
     assert bad.exit_code == 2 and bad.stderr.startswith("fecha")
     assert pos("history", "--phone", "123").exit_code == 2
@@ -226,16 +229,16 @@ def test_verify(staffed: Path) -> None:
     pos(*SELL, "--pay", "cash")
     result = pos("verify")
     assert result.exit_code == 0
-    assert result.stdout.startswith("OK: 1 asientos")
+    assert result.stdout.startswith("OK: 2 asientos")
     assert result.stdout.splitlines()[1].startswith("R001\t")
 
 
 def test_reprint(staffed: Path) -> None:
     pos(*SELL, "--pay", "cash")
-    result = pos("reprint", "r001-1")
-    assert (result.exit_code, result.stdout) == (0, "R001-00000001\n")
+    result = pos("reprint", "r001-2")
+    assert (result.exit_code, result.stdout) == (0, "R001-00000002\n")
     text = pos("receipt-text", "receipts-out/printer.bin").stdout
-    assert text.count("[barcode R001-00000001]") == 2
+    assert text.count("[barcode R001-00000002]") == 2
     assert "COPIA" in text
     missing = pos("reprint", "R001-00000009")
     assert missing.exit_code == 2 and "R001-00000009" in missing.stderr
@@ -247,17 +250,17 @@ def test_print_queue_when_the_printer_fails(staffed: Path) -> None:
     set_config(staffed, 'path = "receipts-out/printer.bin"', 'path = "printer-offline"')
     sold = pos(*SELL, "--pay", "cash")
     assert sold.exit_code == 0  # the sale is kept …
-    assert sold.stdout.splitlines()[0] == "R001-00000001"
-    assert "pos reprint R001-00000001" in sold.stderr  # … and the receipt waits
+    assert sold.stdout.splitlines()[0] == "R001-00000002"
+    assert "pos reprint R001-00000002" in sold.stderr  # … and the receipt waits
     queue = pos("print-queue").stdout.splitlines()
-    assert len(queue) == 1 and "\tR001-00000001\tsale\tfailed\t1" in queue[0]
+    assert len(queue) == 1 and "\tR001-00000002\tsale\tfailed\t1" in queue[0]
     assert pos("print-queue", "--retry").exit_code == 1
     set_config(staffed, 'path = "printer-offline"', 'path = "receipts-out/printer.bin"')
     retried = pos("print-queue", "--retry")
-    assert (retried.exit_code, retried.stdout) == (0, "R001-00000001\timpreso\n")
+    assert (retried.exit_code, retried.stdout) == (0, "R001-00000002\timpreso\n")
     assert pos("print-queue").stdout == "La cola de impresión está vacía.\n"
-    assert "R001-00000001" in pos("print-queue", "--all").stdout
-    assert journal_count() == 1
+    assert "R001-00000002" in pos("print-queue", "--all").stdout
+    assert journal_count() == 2
 
 
 def test_receipt_text_refuses_other_files(shop_dir: Path) -> None:
@@ -288,9 +291,14 @@ def test_subprocess_end_to_end(tmp_path: Path) -> None:
         return proc
 
     assert run("clerk", "add", "Juan", "--pin", "5678").returncode == 0
+    no_shift = run(*SELL, "--pay", "cash", "--tendered", "50")
+    assert no_shift.returncode == 2 and "pos shift open" in no_shift.stderr
+    assert no_shift.stderr.startswith("turno: No hay un turno abierto")
+    assert run("shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "50",
+               ).returncode == 0
     sold = run(*SELL, "--pay", "cash", "--tendered", "50")
     assert sold.returncode == 0, sold.stderr
-    assert sold.stdout.splitlines() == ["R001-00000001", "Vuelto: S/ 30.00"]
+    assert sold.stdout.splitlines() == ["R001-00000002", "Vuelto: S/ 30.00"]
     bad = run(*_sell_args({"--phone": "887654321"}))
     assert bad.returncode == 2 and bad.stderr.startswith("celular:")
-    assert run("verify").stdout.startswith("OK: 1 ")
+    assert run("verify").stdout.startswith("OK: 2 ")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +15,6 @@ from click.testing import CliRunner
 from sqlmodel import Session, func, select
 
 from pos.domain.errors import ValidationError
-from pos.ledger.errors import DayClosedError
 from pos.ledger.export import COLUMNS
 from pos.ledger.models import JournalEntry
 from pos.services import AuthError
@@ -49,6 +47,19 @@ def journal_count(shop: Any) -> int:
         return int(s.exec(select(func.count()).select_from(JournalEntry)).one())
 
 
+@pytest.fixture
+def shop(bare_shop: Any) -> Any:
+    """This module opens its own shifts: a shop with none open."""
+    return bare_shop
+
+
+def test_sale_without_a_shift_is_refused_and_nothing_stored(shop: Any) -> None:
+    with pytest.raises(ValidationError) as err:
+        sell(shop, "20")
+    assert err.value.field == "shift" and "pos shift open" in err.value.message
+    assert journal_count(shop) == 0
+
+
 # -- shifts -------------------------------------------------------------------------------
 
 
@@ -61,6 +72,7 @@ def test_shift_cash_arithmetic_counts_change_and_cash_voids(shop: Any) -> None:
     sell(shop, "15", method="yape")  # no cash
     small = sell(shop, "5", tendered="10")  # +10 in, 5 change out
     shop.void(small.ticket, "wrong number", rosa, print_now=False)  # 5 back to the customer
+    assert shop.shift_expected() == D("120.00")
     closed = shop.close_shift(juan, D("120.50"), print_now=False)
     # 100 + (50 + 10) − (30 + 5) − 5 = 120
     assert closed.float_amount == D("100.00")
@@ -69,6 +81,7 @@ def test_shift_cash_arithmetic_counts_change_and_cash_voids(shop: Any) -> None:
     assert closed.cash_voids == D("5.00")
     assert closed.expected == D("120.00")
     assert closed.counted == D("120.50") and closed.difference == D("0.50")
+    assert closed.result == "surplus"
     assert closed.sales_count == 4 and closed.open_ticket == shift.ticket
     assert closed.entry.kind == "shift_close" and closed.entry.amount_cents == 12050
     assert json.loads(closed.entry.data)["expected"] == 12000
@@ -82,30 +95,48 @@ def test_card_void_does_not_touch_the_drawer(shop: Any) -> None:
     shop.void(card.ticket, "customer changed mind", rosa, print_now=False)
     closed = shop.close_shift(juan, D("50"), print_now=False)
     assert closed.cash_voids == D("0.00") and closed.expected == D("50.00")
-    assert closed.difference == D("0.00")
+    assert closed.difference == D("0.00") and closed.result == "exact"
+
+
+def test_cash_void_needs_an_open_shift_card_void_does_not(shop: Any) -> None:
+    juan, rosa = people(shop)
+    shop.open_shift(juan, D("50"), print_now=False)
+    cash = sell(shop, "30", tendered="30")
+    card = sell(shop, "10", method="card")
+    shop.close_shift(juan, D("80"), print_now=False)
+    before = journal_count(shop)
+    with pytest.raises(ValidationError) as err:
+        shop.void(cash.ticket, "wrong number", rosa, print_now=False)
+    assert err.value.field == "shift"
+    assert journal_count(shop) == before
+    shop.void(card.ticket, "wrong number", rosa, print_now=False)  # no cash moves
 
 
 def test_second_shift_uses_its_own_float_and_entries(shop: Any) -> None:
     juan, _rosa = people(shop)
     shop.open_shift(juan, D("100"), print_now=False)
     sell(shop, "20", tendered="20")
-    shop.close_shift(juan, D("120"), print_now=False)
+    first = shop.close_shift(juan, D("120"), print_now=False)
     shop.open_shift(juan, D("120"), print_now=False)
     sell(shop, "10", tendered="50")
-    closed = shop.close_shift(juan, D("130"), print_now=False)
-    assert closed.float_amount == D("120.00") and closed.cash_received == D("50.00")
-    assert closed.expected == D("130.00")
-    # The day: first float (100) plus the whole day's movement.
+    second = shop.close_shift(juan, D("130"), print_now=False)
+    assert second.float_amount == D("120.00") and second.cash_received == D("50.00")
+    assert second.expected == D("130.00")
+    # The period: the sum of its shifts (each shift's drawer is counted and handed over).
     x = shop.report_x()
-    assert x.float_amount == D("100.00") and x.expected_cash == D("130.00")
+    assert x.float_amount == D("220.00") and x.shifts == 2
+    assert x.expected_cash == first.expected + second.expected == D("250.00")
+    assert x.counted == D("250.00") and x.difference == D("0.00") and x.result == "exact"
 
 
-def test_zero_sale_shift_close(shop: Any) -> None:
+def test_zero_sale_shift_close_names_the_shortage(shop: Any, printed: Any) -> None:
     juan, _ = people(shop)
     shop.open_shift(juan, D("80"), print_now=False)
-    closed = shop.close_shift(juan, D("79"), print_now=False)
+    closed = shop.close_shift(juan, D("79"))
     assert closed.sales_count == 0 and closed.expected == D("80.00")
-    assert closed.difference == D("-1.00")
+    assert closed.difference == D("-1.00") and closed.result == "shortage"
+    slip = printed()[-1]
+    assert "Faltante" in slip.text and "S/ 1.00" in slip.text and "-S/ 1.00" not in slip.text
 
 
 def test_shift_rules(shop: Any) -> None:
@@ -115,21 +146,125 @@ def test_shift_rules(shop: Any) -> None:
     assert none_open.value.field == "counted"
     with pytest.raises(ValidationError):
         shop.open_shift(juan, D("-1"))
+    with pytest.raises(ValidationError):
+        shop.open_shift(juan, D("10.001"))
     shop.open_shift(juan, D("10"), print_now=False)
     with pytest.raises(ValidationError) as twice:
         shop.open_shift(juan, D("10"))
     assert twice.value.field == "float"
 
 
+def test_count_by_denomination(shop: Any, printed: Any) -> None:
+    from pos.domain.cash import parse_count
+
+    juan, _ = people(shop)
+    shop.open_shift(juan, D("100"), print_now=False)
+    sell(shop, "20", tendered="20")
+    pieces = parse_count("100:1, 10:1, 5:1, 2:1, 1:1, 0.50:2, 0.20:4, 0.10:2")
+    assert pieces == {10000: 1, 1000: 1, 500: 1, 200: 1, 100: 1, 50: 2, 20: 4, 10: 2}
+    closed = shop.close_shift(juan, pieces=pieces)
+    assert closed.counted == D("120.00") and closed.result == "exact"
+    assert closed.pieces[0] == (D("100.00"), 1)
+    assert json.loads(closed.entry.data)["pieces"][0] == [10, 2]
+    assert "Conteo por denominación" in printed()[-1].text
+    for bad in ("3:1", "100:x", "100", "500:1", "100:-1", "", "1e2:1"):
+        with pytest.raises(ValidationError):
+            parse_count(bad)
+    shop.open_shift(juan, D("10"), print_now=False)
+    with pytest.raises(ValidationError):  # the total and the pieces disagree
+        shop.close_shift(juan, D("11"), pieces={1000: 1})
+
+
+def test_difference_beyond_tolerance_needs_a_manager(shop: Any) -> None:
+    juan, rosa = people(shop)
+    shop.open_shift(juan, D("100"), print_now=False)
+    sell(shop, "20", tendered="20")
+    before = journal_count(shop)
+    with pytest.raises(ValidationError) as err:  # S/ 5 short, tolerance S/ 2
+        shop.close_shift(juan, D("115"), print_now=False)
+    assert err.value.field == "manager" and "faltante" in err.value.message
+    assert journal_count(shop) == before and shop.current_shift() is not None
+    with pytest.raises(AuthError):
+        shop.close_shift(juan, D("115"), manager=juan, print_now=False)
+    closed = shop.close_shift(juan, D("115"), manager=rosa, print_now=False)
+    assert closed.result == "shortage" and closed.authorised_by == "Rosa"
+    assert json.loads(closed.entry.data)["authorised_by"] == "Rosa"
+    # within the tolerance no manager is asked
+    shop.open_shift(juan, D("10"), print_now=False)
+    assert shop.close_shift(juan, D("12"), print_now=False).authorised_by is None
+
+
+# -- pay-outs and pay-ins ----------------------------------------------------------------
+
+
+def test_pay_out_and_pay_in(shop: Any, printed: Any) -> None:
+    juan, rosa = people(shop)
+    with pytest.raises(ValidationError) as no_shift:
+        shop.pay_in(juan, D("10"), "sencillo para vuelto")
+    assert no_shift.value.field == "shift"
+    shop.open_shift(juan, D("100"), print_now=False)
+    sell(shop, "20", tendered="50")
+    with pytest.raises(AuthError):  # a clerk cannot authorise money out
+        shop.pay_out(juan, D("30"), "compra de bolsas", juan)
+    before = journal_count(shop)
+    for amount, reason in ((D("30"), "no"), (D("0"), "compra"), (D("-5"), "compra"),
+                           (D("30"), "4242 4242 4242 4242"), (D("500"), "demasiado")):
+        with pytest.raises(ValidationError):
+            shop.pay_out(juan, amount, reason, rosa)
+    assert journal_count(shop) == before
+    out = shop.pay_out(juan, D("30"), "compra de bolsas", rosa)
+    assert out.amount == D("-30.00") and out.entry.kind == "pay_out"
+    assert out.entry.amount_cents == -3000 and out.entry.reason == "compra de bolsas"
+    slip = printed()[-1]
+    assert "RETIRO DE CAJA" in slip.text and "compra de bolsas" in slip.text
+    assert "Rosa" in slip.text and slip.barcodes == (out.entry.ticket,)
+    moved_in = shop.pay_in(juan, D("10.50"), "sencillo para vuelto")
+    assert moved_in.amount == D("10.50") and "INGRESO A CAJA" in printed()[-1].text
+    # 100 + 50 − 30 − 30 + 10.50 = 100.50
+    assert shop.shift_expected() == D("100.50")
+    closed = shop.close_shift(juan, D("100.50"), print_now=False)
+    assert (closed.payouts, closed.payins, closed.expected) == (D("30.00"), D("10.50"),
+                                                              D("100.50"))
+    z = shop.close_day(rosa, print_now=False)
+    assert (z.payouts, z.payins, z.expected_cash) == (D("30.00"), D("10.50"), D("100.50"))
+    assert z.day_total == D("20.00")  # cash movements are not sales
+    assert shop.verify().entries == journal_count(shop)
+
+
 # -- X and Z ------------------------------------------------------------------------------
 
 
+def test_the_drawer_has_one_expected_figure_everywhere(shop: Any, printed: Any) -> None:
+    """The reported scenario: float 100, four sales, X, shift counted 118, Z."""
+    juan, rosa = people(shop)
+    shop.open_shift(juan, D("100"), print_now=False)
+    for amount in ("5", "5", "5", "5"):
+        sell(shop, amount, tendered="10")  # +10 in, 5 back each: +5 net
+    x = shop.report_x(print_now=True)
+    assert x.expected_cash == D("120.00") and "REPORTE X" in printed()[-1].text
+    closed = shop.close_shift(juan, D("118"))
+    assert closed.expected == D("120.00") and closed.result == "shortage"
+    shift_slip = printed()[-1].text
+    assert "Faltante (hay de menos)" in shift_slip and "S/ 2.00" in shift_slip
+    assert "Sobrante" not in shift_slip
+    z = shop.close_day(rosa)
+    assert z.expected_cash == D("120.00") and z.counted == D("118.00")
+    assert z.difference == D("-2.00") and z.result == "shortage"
+    z_slip = printed()[-1].text
+    assert "Faltante (hay de menos)" in z_slip and "S/ 120.00" in z_slip
+    day = shop.shop_report(DAY)
+    assert day.expected_cash == D("120.00") and day.counted == D("118.00")
+    assert shop.report_x(DAY).expected_cash == D("120.00")
+
+
 def test_x_changes_nothing_in_the_journal(shop: Any, printed: Callable[[], list[Any]]) -> None:
+    juan, _ = people(shop)
+    shop.open_shift(juan, D("0"), print_now=False)
     sell(shop, "20", tendered="50")
     before = journal_count(shop)
     report = shop.report_x(print_now=True)
     assert journal_count(shop) == before
-    assert report.kind == "x" and report.z_number is None and report.entry is None
+    assert report.kind == "x" and report.z_number == 1 and report.entry is None
     assert report.sales_count == 1 and report.day_total == D("20.00")
     assert report.print_outcome is not None and report.print_outcome.printed
     assert "REPORTE X" in printed()[-1].text
@@ -142,10 +277,10 @@ def test_z_figures_printed_and_chained(shop: Any, printed: Callable[[], list[Any
     sell(shop, "10", method="card", operator="movistar")
     bad = sell(shop, "5", tendered="5", operator="bitel")
     shop.void(bad.ticket, "wrong number", rosa, print_now=False)
-    shop.close_shift(juan, D("120"), print_now=False)
+    shop.close_shift(juan, D("118"), print_now=False)
     with pytest.raises(AuthError):
-        shop.close_day(juan, D("120"))
-    z = shop.close_day(rosa, D("118.00"))
+        shop.close_day(juan)
+    z = shop.close_day(rosa)
     assert z.kind == "z" and z.z_number == 1 and z.business_date == DAY
     assert (z.sales_count, z.sales_total) == (3, D("35.00"))
     assert (z.voids_count, z.voids_total) == (1, D("-5.00"))
@@ -157,99 +292,89 @@ def test_z_figures_printed_and_chained(shop: Any, printed: Callable[[], list[Any
         "claro": (1, D("20.00")), "movistar": (1, D("10.00")), "bitel": (1, D("0.00"))}
     assert sum(t for _, _, t in z.by_clerk) == z.day_total
     assert z.entry.kind == "z" and z.entry.hash.startswith(z.chain_head)
-    assert z.entry.amount_cents == 3000
-    assert json.loads(z.entry.data)["grand_total"] == 3000
+    assert z.entry.amount_cents == 3000 and z.entry.period == 1
+    data = json.loads(z.entry.data)
+    assert data["grand_total"] == 3000 and data["z_number"] == 1
+    assert data["first_at"] <= data["last_at"]
     slip = printed()[-1]
     assert "REPORTE Z" in slip.text and z.chain_head in slip.text
+    assert "Desde" in slip.text and "Hasta" in slip.text
     assert slip.barcodes == (z.entry.ticket,)
-    for figure in ("S/ 35.00", "-S/ 5.00", "S/ 30.00", "S/ 120.00", "S/ 118.00", "-S/ 2.00"):
+    for figure in ("S/ 35.00", "-S/ 5.00", "S/ 30.00", "S/ 120.00", "S/ 118.00", "S/ 2.00"):
         assert figure in slip.text, figure
     assert shop.verify().entries == journal_count(shop)
     lines = shop.report_lines(z)
     assert any("Efectivo esperado" in line and "S/ 120.00" in line for line in lines)
 
 
-def test_zero_sale_z_and_numbering_and_grand_total(shop: Any, clock: Any) -> None:
-    _juan, rosa = people(shop)
-    first = shop.close_day(rosa, D("0"), print_now=False)
-    assert first.z_number == 1 and first.sales_count == 0 and first.day_total == D("0.00")
-    assert first.expected_cash == D("0.00") and first.difference == D("0.00")
-    clock.now += timedelta(days=1)
-    sell(shop, "20")
-    sell(shop, "30")
-    second = shop.close_day(rosa, None, print_now=False)
-    assert second.z_number == 2 and second.counted is None and second.difference is None
-    assert second.day_total == D("50.00") and second.grand_total == D("50.00")
-    clock.now += timedelta(days=2)  # a day with sales but no Z in between
-    sell(shop, "7")
-    clock.now += timedelta(days=1)
-    sell(shop, "3")
-    # The forgotten day is closed first (never left open under a later Z), then today.
-    third = shop.close_day(rosa, print_now=False)
-    assert third.z_number == 3 and third.day_total == D("7.00")
-    assert third.grand_total == D("57.00")
-    fourth = shop.close_day(rosa, print_now=False)
-    assert fourth.z_number == 4 and fourth.day_total == D("3.00")
-    assert fourth.grand_total == D("60.00")
-
-
-def test_sale_after_z_goes_to_next_day_and_db_refuses_closed_day(shop: Any) -> None:
-    _juan, rosa = people(shop)
-    sell(shop, "20")
-    z = shop.close_day(rosa, D("20"), print_now=False)
-    assert shop.today() == DAY + timedelta(days=1)
-    after = sell(shop, "10")
-    assert after.entry.business_date == (DAY + timedelta(days=1)).isoformat()
-    assert shop.report_x(DAY).day_total == D("20.00")  # the closed day did not change
-    # A Z right away would close tomorrow, which has a sale: allowed. A second one is not.
-    z2 = shop.close_day(rosa, print_now=False)
-    assert z2.business_date == DAY + timedelta(days=1) and z2.z_number == 2
-    with pytest.raises(ValidationError):
-        shop.close_day(rosa, print_now=False)
-    # The database itself refuses an entry dated on a closed day.
-    path = Path(shop.settings.ledger_url.removeprefix("sqlite:///"))
-    with sqlite3.connect(path) as conn:
-        with pytest.raises(sqlite3.DatabaseError, match="business day is closed"):
-            conn.execute(
-                "INSERT INTO journal_entry (series, seq, ticket, kind, created_at, "
-                "business_date, clerk, amount_cents, prev_hash, hash) VALUES "
-                "('R001', 99, 'R001-00000099', 'sale', 'x', ?, 'x', 1, 'x', 'x')",
-                (DAY.isoformat(),))
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            conn.execute("UPDATE journal_entry SET amount_cents = 0 WHERE ticket = ?",
-                         (z.entry.ticket,))
-
-
-def test_direct_append_on_closed_day_is_day_closed_error(shop: Any) -> None:
-    from pos.ledger import journal
-
-    _juan, rosa = people(shop)
+def test_two_zs_on_one_day_keep_the_real_date(shop: Any, clock: Any) -> None:
+    juan, rosa = people(shop)
+    tickets = []
+    for z_number in (1, 2):
+        shop.open_shift(juan, D("0"), print_now=False)
+        tickets.append(sell(shop, "10").ticket)
+        shop.close_shift(juan, D("10"), print_now=False)
+        z = shop.close_day(rosa, print_now=False)
+        assert z.z_number == z_number and z.business_date == DAY
+        assert z.sales_count == 1 and z.day_total == D("10.00")
+        assert z.grand_total == D("10.00") * z_number
+        clock.now += timedelta(minutes=5)
+    # Nothing is pushed to later dates: today's sales stay today's, in history and export.
+    shop.open_shift(juan, D("0"), print_now=False)
+    late = sell(shop, "10")
+    assert late.entry.business_date == DAY.isoformat() and late.entry.period == 3
+    assert shop.today() == DAY
+    assert [v.ticket for v in shop.history(day=DAY)] == [late.ticket, *reversed(tickets)]
+    # A Z with nothing to close is refused.
+    shop.close_shift(juan, D("10"), print_now=False)
     shop.close_day(rosa, print_now=False)
-    with pytest.raises(DayClosedError):
-        shop._write(lambda s: journal.append_entry(
-            s, shop.key, series="R001", kind="sale", now=shop.clock(), tz=shop.tz,
-            business_date=DAY.isoformat(), clerk="x", amount_cents=1))
+    with pytest.raises(ValidationError) as empty:
+        shop.close_day(rosa, print_now=False)
+    assert empty.value.field == "date"
 
 
-def test_z_refused_while_a_shift_is_open(shop: Any) -> None:
+def test_z_refused_while_a_shift_is_open_unless_given_the_count(shop: Any) -> None:
     juan, rosa = people(shop)
     shop.open_shift(juan, D("10"), print_now=False)
+    sell(shop, "5", tendered="5")
     with pytest.raises(ValidationError):
-        shop.close_day(rosa, D("10"))
+        shop.close_day(rosa)
+    z = shop.close_day(rosa, D("15"), print_now=False)  # closes the shift with that count
+    assert shop.current_shift() is None
+    assert z.counted == D("15.00") and z.result == "exact"
+    shop.open_shift(juan, D("1"), print_now=False)
+    shop.close_shift(juan, D("1"), print_now=False)
+    with pytest.raises(ValidationError) as err:  # no shift open: nothing to count at Z
+        shop.close_day(rosa, D("1"))
+    assert err.value.field == "counted" and shop.close_day(rosa, print_now=False).z_number == 2
+
+
+def test_z_without_any_shift_and_numbering(shop: Any, clock: Any) -> None:
+    _juan, rosa = people(shop)
+    with pytest.raises(ValidationError):  # nothing at all to close
+        shop.close_day(rosa, print_now=False)
+    shop.open_shift(rosa, D("0"), print_now=False)
+    shop.close_shift(rosa, D("0"), print_now=False)
+    first = shop.close_day(rosa, print_now=False)
+    assert first.z_number == 1 and first.sales_count == 0 and first.day_total == D("0.00")
+    assert first.expected_cash == D("0.00") and first.difference == D("0.00")
 
 
 def test_shop_report_sums_terminals(shop: Any, make_settings: Callable[..., Any],
                                     clock: Any) -> None:
     from pos.services import Shop
 
+    juan, _ = people(shop)
+    shop.open_shift(juan, D("0"), print_now=False)
     sell(shop, "20")
     other = Shop.open(make_settings(shop={"series": "R002"}), clock=clock)
     try:
         rosa = other.login("Rosa", "1234", manager=True)
+        other.open_shift(rosa, D("5"), print_now=False)
         draft = other.build_draft(operator="entel", phone="987654321", amount="30",
                                   method="yape", op_number="99887766", id_spec="dni:12345678")
         other.sell(rosa, draft, print_now=False)
-        other.close_day(rosa, D("0"), print_now=False)
+        other.close_day(rosa, D("5"), print_now=False)
         report = other.shop_report(DAY)
     finally:
         other.close()
@@ -257,7 +382,8 @@ def test_shop_report_sums_terminals(shop: Any, make_settings: Callable[..., Any]
     assert report.day_total == D("50.00") and report.grand_total == D("50.00")
     assert {n: t for n, _c, t in report.by_series} == {"R001": D("20.00"),
                                                               "R002": D("30.00")}
-    assert report.counted is None  # R001 has not counted its drawer
+    assert report.float_amount == D("5.00") and report.expected_cash == D("25.00")
+    assert report.counted == D("5.00")  # only R002 counted its drawer
     assert [s for s, _h in report.heads] == ["R001", "R002"]
 
 
@@ -305,8 +431,8 @@ def busy_day(shop: Any) -> Any:
     sell(shop, "10", method="card")
     y = sell(shop, "15", method="yape")
     shop.void(y.ticket, "=cmd|' /C calc'!A0 test", rosa, print_now=False)
-    shop.close_shift(juan, D("100"), print_now=False)
-    shop.close_day(rosa, D("100"), print_now=False)
+    shop.close_shift(juan, D("120"), print_now=False)
+    shop.close_day(rosa, print_now=False)
     return shop
 
 
@@ -399,7 +525,9 @@ def test_cli_shift_reports_close_day_and_export(cli: Callable[..., Any], tmp_pat
     assert bad.exit_code == 2
     not_manager = cli("close-day", "--clerk", "Juan", "--pin", "5678", "--counted", "1")
     assert not_manager.exit_code == 2
-    z = cli("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "120")
+    counted_again = cli("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "120")
+    assert counted_again.exit_code == 2 and "sin conteo" in counted_again.output
+    z = cli("close-day", "--clerk", "Rosa", "--pin", "1234")
     assert z.exit_code == 0, z.output
     assert "REPORTE Z" in z.output and "Número de Z" in z.output
     shop_wide = cli("report", "shop", "--date", DAY.isoformat())

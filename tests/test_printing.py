@@ -12,10 +12,12 @@ from sqlmodel import select
 from pos.ledger.models import EventEntry, JournalEntry, PrintJob
 from pos.services import Shop
 from receipts import decode
+from tests.conftest import ensure_shift
 
 
 def _sale(shop: Shop, **kw: Any) -> Any:
     clerk = shop.login("Juan", "5678")
+    ensure_shift(shop)
     draft = shop.build_draft(operator="claro", phone="987654321", amount=kw.pop("amount", "20"),
                              method=kw.pop("method", "cash"), id_spec="dni:12345678",
                              tendered=kw.pop("tendered", "50"), **kw)
@@ -91,19 +93,20 @@ def test_unwritable_printer_keeps_the_sale_and_reprints_later(
     assert result.print_outcome.error
     [entry] = [e for e in _rows(shop, JournalEntry) if e.kind == "sale"]
     assert entry.ticket == result.ticket  # the sale stands
-    [job] = _rows(shop, PrintJob)
+    [job] = [j for j in _rows(shop, PrintJob) if j.kind == "sale"]
     assert (job.ticket, job.status, job.attempts) == (result.ticket, "failed", 1)
     assert job.last_error
     faults = [e for e in _rows(shop, EventEntry) if e.kind == "printer_fault"]
     assert faults and result.ticket in faults[0].detail
-    assert [j.ticket for j in shop.print_queue()] == [result.ticket]
+    # (the shift's slip was queued unprinted by the test's setup: it waits too)
+    assert [j.ticket for j in shop.print_queue()] == [result.ticket, "R001-00000001"]
 
-    # The printer comes back: the waiting receipt prints, byte for byte what was rendered.
+    # The printer comes back: the waiting receipts print, byte for byte what was rendered.
     blocker.unlink()
     blocker.mkdir()
-    [outcome] = shop.retry_print_queue()
-    assert outcome.printed
-    [receipt] = decode((blocker / "printer.bin").read_bytes())
+    shift_outcome, outcome = shop.retry_print_queue()
+    assert outcome.printed and shift_outcome.printed
+    shift_slip, receipt = decode((blocker / "printer.bin").read_bytes())
     assert receipt.barcodes == (result.ticket,)
     assert shop.print_queue() == []
     shop.verify()
@@ -118,7 +121,7 @@ def test_closed_network_port_keeps_the_sale(make_settings: Any, clock: Any) -> N
     shop.add_clerk("Juan", "clerk", "5678")
     result = _sale(shop)
     assert result.print_outcome is not None and not result.print_outcome.printed
-    assert [j.status for j in _rows(shop, PrintJob)] == ["failed"]
+    assert [j.status for j in _rows(shop, PrintJob) if j.kind == "sale"] == ["failed"]
 
     # A printer now listens on that port: a reprint (marked COPIA) arrives intact.
     server = socket.socket()
@@ -194,8 +197,8 @@ def test_unknown_printer_profile_never_fails_a_sale(make_settings: Any, clock: A
     result = _sale(shop)
     assert result.print_outcome is not None and not result.print_outcome.printed
     assert "TM-T20X" in (result.print_outcome.error or "")
-    assert [e.ticket for e in _rows(shop, JournalEntry)] == [result.ticket]
-    assert [j.status for j in shop.print_queue()] == ["failed"]
+    assert [e.ticket for e in _rows(shop, JournalEntry) if e.kind == "sale"] == [result.ticket]
+    assert [j.status for j in shop.print_queue()] == ["failed", "failed"]  # sale, shift
     shop.close()
 
 
@@ -207,6 +210,6 @@ def test_printer_fault_is_told_in_spanish(make_settings: Any, clock: Any) -> Non
     outcome = _sale(shop).print_outcome
     assert outcome is not None and outcome.error is not None
     assert outcome.error.startswith("la impresora de red rechazó la conexión")
-    [job] = shop.print_queue()
+    [job] = [j for j in shop.print_queue() if j.kind == "sale"]
     assert "127.0.0.1" in (job.last_error or "")  # the technical detail is kept for the owner
     shop.close()

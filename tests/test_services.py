@@ -37,7 +37,7 @@ def cash_sale(shop: Shop, **extra: Any) -> Any:
 def test_sell_cash(shop: Shop) -> None:
     result = cash_sale(shop)
     e = result.entry
-    assert result.ticket == "R001-00000001" and result.change == Decimal("30.00")
+    assert result.ticket == "R001-00000002" and result.change == Decimal("30.00")  # 1: shift
     assert (e.kind, e.clerk, e.operator, e.phone, e.method) == (
         "sale", "Juan", "claro", "987654321", "cash")
     assert (e.amount_cents, e.tendered_cents, e.change_cents) == (2000, 5000, 3000)
@@ -45,7 +45,7 @@ def test_sell_cash(shop: Shop) -> None:
     assert e.business_date == "2026-11-25"
     assert (e.id_type, e.id_masked, e.id_number) == ("dni", "DNI *****912", None)
     assert e.card_last4 is None and e.op_number is None
-    assert shop.verify().entries == 1
+    assert shop.verify().entries == 2
 
 
 def test_sell_card(shop: Shop) -> None:
@@ -69,7 +69,7 @@ def test_sell_prints_after_commit(shop: Shop, printed: Any) -> None:
     result = shop.sell(JUAN, draft)
     assert result.print_outcome is not None and result.print_outcome.printed
     receipts = printed()
-    assert len(receipts) == 1 and list(receipts[0].barcodes) == ["R001-00000001"]
+    assert len(receipts) == 1 and list(receipts[0].barcodes) == ["R001-00000002"]
     assert "987 654 321" in receipts[0].text and "45678912" not in receipts[0].text
 
 
@@ -86,9 +86,9 @@ def test_request_id_is_idempotent(shop: Shop) -> None:
     again = shop.sell(JUAN, draft, request_id="tui-7f3a", print_now=False)
     assert not first.duplicate and again.duplicate
     assert again.ticket == first.ticket and again.job_id == first.job_id
-    assert count(shop) == 1 and count(shop, PrintJob) == 1
+    assert count(shop) == 2 and count(shop, PrintJob) == 2  # with the shift's
     assert not shop.sell(JUAN, draft, request_id="tui-7f3b", print_now=False).duplicate
-    assert count(shop) == 2
+    assert count(shop) == 3
 
 
 def test_sequence_continues_across_reopen(shop: Shop) -> None:
@@ -96,7 +96,7 @@ def test_sequence_continues_across_reopen(shop: Shop) -> None:
     shop.close()
     again = Shop.open(shop.settings, clock=shop.clock)
     try:
-        assert cash_sale(again).ticket == "R001-00000002"
+        assert cash_sale(again).ticket == "R001-00000003"
     finally:
         again.close()
 
@@ -148,6 +148,7 @@ def test_refused_and_nothing_stored(shop: Shop, typed: dict[str, Any], field: st
 def test_id_not_required_when_the_shop_says_so(make_settings: Any) -> None:
     opened = Shop.open(make_settings(shop={"require_id": False}))
     try:
+        opened.open_shift(JUAN, Decimal("0"), print_now=False)
         draft = opened.build_draft(**{**SALE, "id_spec": None}, method="cash")
         assert opened.sell(JUAN, draft, print_now=False).entry.id_masked is None
     finally:
@@ -188,21 +189,21 @@ def test_sell_rechecks_a_hand_made_draft(shop: Shop) -> None:
     ):
         with pytest.raises(ValidationError):
             shop.sell(JUAN, draft, print_now=False)
-    assert count(shop) == 0
+    assert count(shop) == 1  # the shift only
 
 
 # -- voids ---------------------------------------------------------------------------------
 
 def test_void(shop: Shop) -> None:
     sale = cash_sale(shop)
-    void = shop.void("r001-1", "  número   equivocado ", ROSA, print_now=False)
+    void = shop.void("r001-2", "  número   equivocado ", ROSA, print_now=False)
     e = void.entry
     assert (e.kind, e.ref_ticket, e.clerk, e.reason) == ("void", sale.ticket, "Rosa",
                                                          "número equivocado")
     assert e.amount_cents == -2000 and e.method == "cash"
     assert shop.view(sale.ticket).voided_by == e.ticket
     assert shop.entry(sale.ticket).amount_cents == 2000  # the sale itself never changes
-    assert shop.verify().entries == 2
+    assert shop.verify().entries == 3
 
 
 def test_void_refusals(shop: Shop) -> None:
@@ -234,7 +235,7 @@ def test_void_request_id_idempotent(shop: Shop) -> None:
     sale = cash_sale(shop)
     first = shop.void(sale.ticket, "error", ROSA, request_id="v1", print_now=False)
     again = shop.void(sale.ticket, "error", ROSA, request_id="v1", print_now=False)
-    assert again.duplicate and again.ticket == first.ticket and count(shop) == 2
+    assert again.duplicate and again.ticket == first.ticket and count(shop) == 3
 
 
 # -- looking up ----------------------------------------------------------------------------
@@ -246,7 +247,7 @@ def test_history(shop: Shop, clock: Any) -> None:
     v = shop.void(a, "número equivocado", ROSA, print_now=False).ticket
     assert [r.ticket for r in shop.history()] == [v, b, a]  # newest first
     assert [r.ticket for r in shop.history(phone="+51 987-654-321")] == [v, a]
-    assert [r.ticket for r in shop.history(ticket="r001-2")] == [b]
+    assert [r.ticket for r in shop.history(ticket="r001-3")] == [b]
     assert [r.ticket for r in shop.history(day=date(2026, 11, 25))] == [a]
     assert [r.ticket for r in shop.history(day=date(2026, 11, 26))] == [v, b]
     assert [r.ticket for r in shop.history(document=parse_document("dni", "45678912"))] == [a]

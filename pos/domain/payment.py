@@ -119,4 +119,7 @@ def wallet(method: Method | str, op_number: str) -> WalletPayment:
     number = re.sub(r"[\s\-]", "", op_number or "")
     if not (number.isascii() and number.isdigit() and 4 <= len(number) <= 20):
         raise ValidationError("op_number", N_("The operation number has 4 to 20 digits."))
+    if contains_card_number(number):  # a card number typed in the wrong box is never stored
+        raise ValidationError("op_number", N_("Never type the full card number: only its "
+                                              "last 4 digits."))
     return WalletPayment(method=kind, op_number=number)

@@ -7,7 +7,7 @@ import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, text
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.i18n import _
-from pos.ledger.errors import ChainBroken
+from pos.ledger.errors import ChainBroken, LedgerError
 from pos.ledger.models import GENESIS, EventEntry, JournalEntry
 
 Row = TypeVar("Row", JournalEntry, EventEntry)
@@ -39,7 +39,7 @@ def parse_utc(value: str) -> datetime:
 
 # Columns added to a chained table after the first release: hashed only when set, so an
 # entry written before the column existed still verifies (its canonical bytes are unchanged).
-OPTIONAL_FIELDS: frozenset[str] = frozenset()
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"period"})
 
 
 def canonical(row: SQLModel | dict[str, Any]) -> bytes:
@@ -71,7 +71,7 @@ def _column_defaults(model: type[SQLModel]) -> dict[str, Any]:
 _JOURNAL_DEFAULTS = _column_defaults(JournalEntry)
 # Built once: constructing statements cost more than running them on the sell path.
 _HEAD = text(
-    "SELECT seq, hash, (SELECT max(business_date) FROM journal_entry"
+    "SELECT seq, hash, created_at, (SELECT count(*) FROM journal_entry"
     " WHERE series = :series AND kind = 'z')"
     " FROM journal_entry WHERE series = :series ORDER BY seq DESC LIMIT 1")
 _INSERT_ENTRY = insert(SQLModel.metadata.tables["journal_entry"])
@@ -89,21 +89,56 @@ def lock_series(session: Session, lock_name: str) -> None:
     held.add(lock_name)
 
 
-def business_date_for(session: Session, series: str, now: datetime, tz: ZoneInfo) -> str:
-    """The shop-local date of `now`, moved past any day this terminal already closed (Z)."""
-    return _past_last_z(now, tz, session.exec(_last_z_date(series)).one())
+def business_date(now: datetime, tz: ZoneInfo) -> str:
+    """The shop-local calendar date of a moment: the only date an entry ever gets."""
+    return now.astimezone(tz).date().isoformat()
 
 
-def _last_z_date(series: str) -> Any:
-    return select(func.max(JournalEntry.business_date)).where(
-        JournalEntry.series == series, JournalEntry.kind == "z")
+def current_period(session: Session, series: str) -> int:
+    """The number of the terminal's open period: one more than its Zs so far."""
+    count = session.exec(select(func.count()).select_from(JournalEntry).where(
+        JournalEntry.series == series, JournalEntry.kind == "z")).one()
+    return int(count) + 1
 
 
-def _past_last_z(now: datetime, tz: ZoneInfo, last_z: str | None) -> str:
-    local = now.astimezone(tz).date()
-    if last_z is not None and date.fromisoformat(last_z) >= local:
-        local = date.fromisoformat(last_z) + timedelta(days=1)
-    return local.isoformat()
+# -- the clock guard -------------------------------------------------------------------------
+
+CLOCK_SLACK = timedelta(minutes=5)  # an NTP step or a clerk fixing the minutes is not a fault
+
+
+class ClockSuspect(LedgerError):
+    """The clock reads before this terminal's newest entry, or too far after it."""
+
+    def __init__(self, now: datetime, newest: datetime, seq: int, ahead: bool) -> None:
+        self.now, self.newest, self.seq, self.ahead = now, newest, seq, ahead
+        super().__init__(_("The clock reads {now} but this terminal's newest entry is of "
+                           "{newest}: {what}. Fix the PC's date and time, or a manager confirms "
+                           "the date (pos clock confirm).",
+                           now=now.strftime("%Y-%m-%d %H:%M"),
+                           newest=newest.strftime("%Y-%m-%d %H:%M"),
+                           what=_("the clock is far ahead") if ahead
+                           else _("the clock is behind")))
+
+
+def clock_confirmation(seq: int) -> str:
+    """The event detail that confirms the clock for the chain as it stands at `seq`."""
+    return f"clock confirmed at entry #{seq}"
+
+
+def check_clock(session: Session, series: str, now: datetime, newest_seq: int,
+                newest_text: str, max_ahead: timedelta | None) -> None:
+    """Refuse a clock behind the newest entry or more than `max_ahead` past it, unless a
+    manager confirmed the clock since that entry (a chained event naming its sequence)."""
+    newest = parse_utc(newest_text)
+    behind = now < newest - CLOCK_SLACK
+    ahead = max_ahead is not None and now > newest + max_ahead
+    if not (behind or ahead):
+        return
+    confirmed = session.exec(select(EventEntry.id).where(
+        EventEntry.series == series, EventEntry.kind == "clock_confirmed",
+        EventEntry.detail == clock_confirmation(newest_seq)).limit(1)).first()
+    if confirmed is None:
+        raise ClockSuspect(now.astimezone(timezone.utc), newest, newest_seq, ahead)
 
 
 def _last(session: Session, model: type[Row], series: str) -> Row | None:
@@ -120,27 +155,35 @@ def append_entry(
     kind: str,
     now: datetime,
     tz: ZoneInfo,
+    max_ahead: timedelta | None = None,
     **fields: Any,
 ) -> JournalEntry:
-    """Add the next entry of `series` inside the caller's transaction and return it."""
+    """Add the next entry of `series` inside the caller's transaction and return it.
+
+    Its date is the shop-local date of `now`; `now` must pass the clock guard."""
     lock_series(session, f"journal:{series}")
-    # One round trip for the chain head and the last closed day (a sale is ~7 round trips).
+    # One round trip for the chain head and the period (a sale is ~7 round trips).
     if session.new or session.dirty:
         session.flush()
     # Core statements on the session's connection: the ORM layer tripled a sale's cost.
     conn = session.connection()
     head = conn.execute(_HEAD, {"series": series}).first()
-    seq, prev_hash, last_z = (head[0] + 1, head[1], head[2]) if head else (1, GENESIS, None)
+    if head is None:
+        seq, prev_hash, zs = 1, GENESIS, 0
+    else:
+        seq, prev_hash, zs = head[0] + 1, head[1], int(head[3])
+        check_clock(session, series, now, head[0], head[2], max_ahead)
     unknown = set(fields) - set(_JOURNAL_DEFAULTS)
-    if unknown:
-        raise TypeError(f"not journal columns: {sorted(unknown)}")
+    if unknown or "business_date" in fields or "period" in fields:
+        raise TypeError(f"not journal columns the caller may set: {sorted(fields)}")
     values = _JOURNAL_DEFAULTS | fields | {
         "series": series,
         "seq": seq,
         "ticket": ticket_number(series, seq),
         "kind": kind,
         "created_at": utc_now_text(now),
-        "business_date": fields.get("business_date") or _past_last_z(now, tz, last_z),
+        "business_date": business_date(now, tz),
+        "period": zs + 1,  # a Z closes the period it ends
         "prev_hash": prev_hash,
     }
     values["hash"] = entry_hash(key, values)

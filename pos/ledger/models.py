@@ -19,6 +19,7 @@ class JournalEntry(SQLModel, table=True):
         Index("ix_journal_phone", "phone"),
         Index("ix_journal_series_kind", "series", "kind", "business_date"),
         Index("ix_journal_id_digest", "id_digest"),
+        Index("ix_journal_series_kind_seq", "series", "kind", "seq"),
         # A sale can be voided once, whichever terminal voids it (a lookup index as well).
         Index("uq_journal_void_ref", "ref_ticket", unique=True,
               sqlite_where=text("kind = 'void'"), postgresql_where=text("kind = 'void'")),
@@ -28,7 +29,7 @@ class JournalEntry(SQLModel, table=True):
     series: str = Field(max_length=8)
     seq: int
     ticket: str = Field(max_length=20, unique=True)
-    kind: str = Field(max_length=16)  # sale | void | shift_open | shift_close | z
+    kind: str = Field(max_length=16)  # sale | void | shift_open | shift_close | pay_in | pay_out | z
     created_at: str = Field(max_length=32)  # UTC, e.g. 2026-11-25T18:06:55.123456Z
     business_date: str = Field(max_length=10)  # shop-local date, YYYY-MM-DD
     clerk: str = Field(max_length=40)
@@ -50,6 +51,9 @@ class JournalEntry(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=200)
     request_id: str | None = Field(default=None, max_length=64, unique=True)
     data: str | None = None  # canonical JSON: shift and Z figures
+    # The Z period the entry belongs to (1 + the terminal's Zs before it; a Z closes its own).
+    # Added in 0003: entries written before carry None and are placed by sequence instead.
+    period: int | None = None
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from pos.i18n import _, field_label, set_locale
 from pos.tui import keymap
 from pos.tui.screens.login import LoginScreen
+from pos.tui.screens.prompt import PromptField, PromptScreen
 
 if TYPE_CHECKING:
     from pos.config import Settings
@@ -158,6 +159,59 @@ class PosApp(App[int]):
             sale.start_over(clerk)  # type: ignore[attr-defined]  # narrowed to Screen above
             return
         await self.switch_screen(SaleScreen(clerk))
+        self.check_till()
+
+    # -- before selling: a trusted clock and an open shift ------------------------------
+
+    def check_till(self) -> None:
+        """A wrong clock asks a manager to confirm it; no open shift offers to open one."""
+        shop = self.shop
+        if shop is None or not hasattr(shop, "current_shift"):
+            return
+        self.run_blocking(lambda: (shop.clock_problem(), shop.current_shift()),
+                          self._till_checked, self.show_error, name="till")
+
+    def _till_checked(self, found: tuple[Any, Any]) -> None:
+        problem, shift = found
+        if problem is not None:
+            self.push_screen(self._clock_prompt(problem), lambda _done: self.check_till())
+        elif shift is None:
+            self.push_screen(self._shift_prompt(), self._shift_opened)
+
+    def _clock_prompt(self, problem: Any) -> PromptScreen:
+        shop = self.shop
+        assert shop is not None
+
+        def submit(values: dict[str, str]) -> Any:
+            manager = shop.login(values["manager"], values["pin"], manager=True)
+            return shop.confirm_clock(manager)
+
+        return PromptScreen(
+            _("Check the date and time"),
+            [PromptField("manager", _("Manager"), max_length=40),
+             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                         max_length=8)],
+            submit, intro=str(problem))
+
+    def _shift_prompt(self) -> PromptScreen:
+        shop, clerk = self.shop, self.clerk
+        assert shop is not None and clerk is not None
+
+        def submit(values: dict[str, str]) -> Any:
+            from pos.services import parse_amount
+
+            return shop.open_shift(clerk, parse_amount(values["float"], "float"))
+
+        return PromptScreen(
+            _("Open shift"),
+            [PromptField("float", _("Starting cash (S/)"), restrict=r"[0-9.,]*",
+                         max_length=9)],
+            submit, intro=_("No shift is open on this terminal: sales need one. Count the "
+                            "starting cash in the drawer (Esc: not now)."))
+
+    def _shift_opened(self, shift: Any) -> None:
+        if shift is not None:
+            self.notify(_("Shift {ticket} opened.", ticket=shift.ticket))
 
     def _sale_screen(self) -> SaleScreen | None:
         from pos.tui.screens.sale import SaleScreen
@@ -257,7 +311,11 @@ class PosApp(App[int]):
                  lambda: self.action_day_command("report_x")),
                 (_("Close shift"), _("Count the cash and close the shift"),
                  lambda: self.action_day_command("close_shift")),
-                (_("Z close"), _("Close the business day (manager)"),
+                (_("Pay-out"), _("Cash taken from the drawer (manager)"),
+                 lambda: self.action_day_command("pay_out")),
+                (_("Pay-in"), _("Cash put into the drawer"),
+                 lambda: self.action_day_command("pay_in")),
+                (_("Z close"), _("Close the period since the last Z (manager)"),
                  lambda: self.action_day_command("close_day")),
                 (_("Reprint last receipt"), _("A copy of this session's last sale"),
                  self.action_reprint_last),

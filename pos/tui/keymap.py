@@ -90,6 +90,9 @@ DAY = (
     Key("o", "open_shift", N_("Open shift"), key_display="O"),
     Key("x", "report_x", N_("X report"), key_display="X"),
     Key("c", "close_shift", N_("Close shift"), key_display="C"),
+    # Not in the footer (it would not fit 80 columns): the status line and the palette say them.
+    Key("r", "pay_out", N_("Pay-out"), show=False, key_display="R"),
+    Key("i", "pay_in", N_("Pay-in"), show=False, key_display="I"),
     Key("z", "close_day", N_("Z close"), key_display="Z"),
     *quiet("ctrl+n", "ctrl+t", "ctrl+k"),
 )

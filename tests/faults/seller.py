@@ -50,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
             except ValidationError:  # another seller added him first
                 pass
         clerk = shop.login("Juan", "5678")
+        if shop.current_shift() is None:  # sales need an open shift
+            from decimal import Decimal
+
+            try:
+                shop.open_shift(clerk, Decimal("0"), print_now=False)
+            except ValidationError:  # another seller opened it first
+                pass
         _line("# ready")
         operators = list(shop.operators)
         sold = 0

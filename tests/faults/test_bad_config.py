@@ -7,6 +7,8 @@ file that cannot be used (the message names the file).
 
 from __future__ import annotations
 
+from tests.conftest import open_test_shift
+
 import hashlib
 import os
 import random
@@ -203,6 +205,7 @@ def ledger_with_sales(folder: Path, sales: int = 3) -> Path:
     shop = Shop.open(load_settings(config))
     try:
         shop.add_clerk("Juan", "clerk", "5678")
+        open_test_shift(shop)
         for _ in range(sales):
             draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
                                      method="cash", id_spec="dni:12345678")

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import open_test_shift
+
 from tests.faults.crash import SEED, Seller, check_ledger, write_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -73,13 +75,15 @@ def test_server_stopped_while_selling(pg_server: Any, pg_url: str, tmp_path: Pat
 
 @pytest.fixture
 def pg_shop(pg_url: str, make_settings: Callable[..., Any]) -> Iterator[Any]:
-    """An open Shop on the test database, with clerk Juan (5678)."""
+    """An open Shop on the test database, with clerk Juan (5678) and his shift open
+    (R001-00000001, its slip queued)."""
     from pos.i18n import set_locale
     from pos.services import Shop
 
     set_locale("en")
     shop = Shop.open(make_settings(ledger={"url": pg_url}))
     shop.add_clerk("Juan", "clerk", "5678")
+    open_test_shift(shop)
     yield shop
     shop.close()
 
@@ -105,7 +109,7 @@ def test_backend_killed_between_sales(pg_server: Any, pg_url: str, pg_shop: Any)
     """A connection cut while idle: the next sale reconnects, or fails clearly; never a gap."""
     from pos.ledger.errors import LedgerError
 
-    assert _sell(pg_shop).ticket == "R001-00000001"
+    assert _sell(pg_shop).ticket == "R001-00000002"
     for _ in range(3):
         assert pg_server.terminate_backends(dbname_of(pg_url)) >= 1
         try:
@@ -148,12 +152,13 @@ def test_connection_dies_inside_a_sale(cut: str, pg_server: Any, pg_url: str, pg
         monkeypatch.setattr(journal, "append_entry", original)
         pg_server.start()
     message = str(failed.value)
-    assert "R001-00000002" not in message
+    assert "R001-00000003" not in message
     assert "Traceback" not in message and len(message) < 400
     seqs, jobs = _ledger(pg_shop)
-    assert seqs == [1], "a half-written sale was kept"
-    assert jobs == {first.ticket}, "a receipt was queued for a sale that was not kept"
-    assert _sell(pg_shop).ticket == "R001-00000002"
+    assert seqs == [1, 2], "a half-written sale was kept"
+    assert jobs == {"R001-00000001", first.ticket}, \
+        "a receipt was queued for a sale that was not kept"
+    assert _sell(pg_shop).ticket == "R001-00000003"
     pg_shop.verify()
 
 
@@ -176,9 +181,9 @@ def test_server_dies_after_commit_before_printing(pg_server: Any, pg_url: str, p
     finally:
         monkeypatch.setattr(Shop, "print_job", original)
         pg_server.start()
-    assert result.ticket == "R001-00000001"
+    assert result.ticket == "R001-00000002"
     assert result.print_outcome is not None and not result.print_outcome.printed
     assert result.print_outcome.error
     seqs, jobs = _ledger(pg_shop)
-    assert seqs == [1] and jobs == {"R001-00000001"}
+    assert seqs == [1, 2] and jobs == {"R001-00000001", "R001-00000002"}
     assert pg_shop.reprint(result.ticket).printed

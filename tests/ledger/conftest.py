@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,6 +16,8 @@ def sell_some(shop: Any, count: int, clerk: str = "Juan") -> list[str]:
     from pos.services import ClerkView
 
     who = ClerkView(clerk, "clerk")
+    if shop.current_shift() is None:  # sales need an open shift
+        shop.open_shift(who, Decimal("0"), print_now=False)
     tickets = []
     for i in range(count):
         common = dict(operator=["claro", "movistar", "entel", "bitel"][i % 4],

@@ -49,6 +49,10 @@ def sell_many(url: str, series: str, base_dir: str, count: int, barrier: Any,
     try:
         shop = open_shop(url, series, base_dir)
         clerk = shop.login(CLERK, PIN)
+        if shop.current_shift() is None:  # sales need an open shift on the terminal
+            from decimal import Decimal
+
+            shop.open_shift(clerk, Decimal("0"), print_now=False)
         drafts = [shop.build_draft(operator="claro", phone="987654321", amount=str(amount),
                                    method="cash", tendered=str(amount + 5))
                   for amount in range(5, 25)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +32,19 @@ def db_path(shop: Shop) -> Path:
 
 def test_chain_and_gapless_sequence(shop: Shop) -> None:
     tickets = sell_some(shop, 6)
-    entries = rows(shop)
-    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
-    assert [e.ticket for e in entries] == tickets == [f"R001-{n:08d}" for n in range(1, 7)]
+    entries = rows(shop)  # the fixture's shift_open, then the six sales
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6, 7]
+    assert [e.ticket for e in entries] == [f"R001-{n:08d}" for n in range(1, 8)]
+    assert tickets == [e.ticket for e in entries[1:]]
     assert entries[0].prev_hash == GENESIS
     for before, after in zip(entries, entries[1:]):
         assert after.prev_hash == before.hash
     for entry in entries:
         assert entry.hash == journal.entry_hash(shop.key, entry)
         assert len(entry.hash) == 64 and entry.hash != GENESIS
-    assert len({e.hash for e in entries}) == 6
+    assert len({e.hash for e in entries}) == 7
     result = shop.verify()
-    assert result.entries == 6 and result.heads == {"R001": entries[-1].hash}
+    assert result.entries == 7 and result.heads == {"R001": entries[-1].hash}
 
 
 def test_ticket_format() -> None:
@@ -88,26 +90,29 @@ def test_database_refuses_update_and_delete(shop: Shop, statement: str) -> None:
     assert (len(rows(shop)), shop.verify()) == before
 
 
-def test_closed_day_refuses_entries(shop: Shop) -> None:
-    """The Z guard lives in the database too: a raw insert on a closed day is refused."""
+def test_closed_period_refuses_entries(shop: Shop) -> None:
+    """The Z guard lives in the database too: a raw insert into a closed period is refused."""
     sell_some(shop, 1)
     with Session(shop.engine) as s, s.begin():
         journal.append_entry(s, shop.key, series="R001", kind="z", now=shop.clock(), tz=shop.tz,
                              clerk="Rosa", data=journal.canonical_json({"total": 500}))
-    closed = rows(shop)[-1].business_date
+    z = rows(shop)[-1]
+    assert z.period == 1
     conn = _sqlite(shop)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="closed"):
+        with pytest.raises(sqlite3.IntegrityError, match="period is closed"):
             conn.execute(
                 "INSERT INTO journal_entry (series, seq, ticket, kind, created_at, business_date,"
-                " clerk, amount_cents, prev_hash, hash) VALUES ('R001', 3, 'R001-00000003',"
-                " 'sale', '2026-11-25T15:31:00.000000Z', ?, 'Juan', 100, '', '')", (closed,))
+                " clerk, amount_cents, prev_hash, hash, period) VALUES ('R001', 4,"
+                " 'R001-00000004', 'sale', '2026-11-25T15:31:00.000000Z', ?, 'Juan', 100, '',"
+                " '', 1)", (z.business_date,))
     finally:
         conn.close()
-    # the next sale moves to the next business day instead
-    sell_some(shop, 1)
-    assert rows(shop)[-1].business_date > closed
-    assert shop.verify().entries == 3
+    # the next entry goes into the next period, with the real date (the same calendar day)
+    sell_some(shop, 1)  # (this raw Z left the shift open: the service would not have)
+    assert rows(shop)[-1].business_date == z.business_date
+    assert rows(shop)[-1].period == 2
+    assert shop.verify().entries == 4
 
 
 def test_key_file_created_private_and_never_replaced(shop: Shop) -> None:
@@ -121,7 +126,7 @@ def test_key_file_created_private_and_never_replaced(shop: Shop) -> None:
     again = Shop.open(shop.settings)
     try:
         assert again.key == shop.key
-        assert again.verify().entries == 1
+        assert again.verify().entries == 2  # the shift and the sale
     finally:
         again.close()
     assert path.read_bytes() == content and path.stat().st_ino == inode
@@ -208,6 +213,7 @@ def _all_bytes(shop: Shop) -> bytes:
 def test_id_storage(make_settings: Any, storage: str) -> None:
     opened = Shop.open(make_settings(ledger={"id_storage": storage}))
     opened.add_clerk("Juan", "clerk", "5678")
+    opened.open_shift(JUAN, Decimal("0"), print_now=False)
     dni = "40718293"
     draft = opened.build_draft(operator="claro", phone="987654321", amount="10", method="cash",
                                id_spec=f"dni:{dni}")

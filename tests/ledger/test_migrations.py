@@ -35,7 +35,7 @@ def test_empty_database_migrates_to_the_models(tmp_path: Path) -> None:
             assert diff == []
             triggers = {name for (name,) in conn.execute(
                 text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
-        assert triggers == {"journal_no_update", "journal_no_delete", "journal_day_closed",
+        assert triggers == {"journal_no_update", "journal_no_delete", "journal_period_closed",
                             "event_no_update", "event_no_delete"}
     finally:
         engine.dispose()

@@ -21,6 +21,7 @@ from click.testing import CliRunner, Result
 from tests.ledger.conftest import sell_some
 
 SALES = 10
+ENTRIES = SALES + 1  # the shift the sales were made in opens the chain
 TARGET = 5  # the middle entry tampered with
 CONFIG = """
 [shop]
@@ -98,7 +99,7 @@ def assert_caught(config: Path, *names: str) -> str:
 def test_untouched_ledger_passes(ledger: Path) -> None:
     result = verify(ledger)
     assert result.exit_code == 0, result.output
-    assert f"OK: {SALES} " in result.stdout
+    assert f"OK: {ENTRIES} " in result.stdout
     assert result.stdout.splitlines()[1].startswith("R001\t")
 
 
@@ -106,7 +107,7 @@ def test_untouched_ledger_passes_in_a_subprocess(ledger: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "pos.cli", "--config", str(ledger), "verify"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert f"OK: {SALES} " in proc.stdout
+    assert f"OK: {ENTRIES} " in proc.stdout
 
 
 # What each column is changed to (a plausible edit that keeps the row readable).
@@ -136,6 +137,7 @@ EDITS: dict[str, str] = {
     "reason": "'cliente se arrepintio'",
     "request_id": "'forged-request'",
     "data": "'{\"total\":0}'",
+    "period": "coalesce(period, 0) + 1",
     "prev_hash": "'" + "0" * 64 + "'",
     "hash": "'" + "f" * 64 + "'",
 }
@@ -223,8 +225,8 @@ def test_forge_a_row_with_a_wrong_key(ledger: Path) -> None:
 
 
 def test_forge_the_last_row_with_a_wrong_key(ledger: Path) -> None:
-    _forge(ledger, hashlib.sha256(b"x").digest(), SALES)
-    assert_caught(ledger, ticket(SALES))
+    _forge(ledger, hashlib.sha256(b"x").digest(), ENTRIES)
+    assert_caught(ledger, ticket(ENTRIES))
 
 
 def test_forge_with_the_real_key(ledger: Path) -> None:
@@ -239,12 +241,12 @@ def test_forge_with_the_real_key(ledger: Path) -> None:
     key_file = ledger.parent / "ledger.key"
     key = bytes.fromhex(key_file.read_text().strip())
     _forge(ledger, key, TARGET)
-    assert_caught(ledger, ticket(SALES))
+    assert_caught(ledger, ticket(ENTRIES))
 
     conn = sqlite3.connect(ledger.parent / "ledger.db")
-    last_hash = conn.execute(f"SELECT hash FROM journal_entry WHERE seq = {SALES}").fetchone()[0]
+    last_hash = conn.execute(f"SELECT hash FROM journal_entry WHERE seq = {ENTRIES}").fetchone()[0]
     conn.close()
-    witness.write_head(key_file, key, witness.Head("R001", SALES, last_hash))
+    witness.write_head(key_file, key, witness.Head("R001", ENTRIES, last_hash))
     assert verify(ledger).exit_code == 0
 
 
@@ -256,8 +258,8 @@ def test_edit_an_event(ledger: Path) -> None:
 def test_tail_truncation_is_caught_by_the_head_record(ledger: Path) -> None:
     """Deleting the newest entries leaves a shorter, still valid chain; the head recorded
     beside the key file (pos/ledger/witness.py) still names the last one."""
-    tamper(ledger, f"DELETE FROM journal_entry WHERE seq = {SALES}")
-    assert_caught(ledger, ticket(SALES))
+    tamper(ledger, f"DELETE FROM journal_entry WHERE seq = {ENTRIES}")
+    assert_caught(ledger, ticket(ENTRIES))
 
 
 def test_tail_rewritten_with_the_key_is_caught_by_the_head_record(ledger: Path) -> None:
@@ -266,15 +268,15 @@ def test_tail_rewritten_with_the_key_is_caught_by_the_head_record(ledger: Path) 
     key = bytes.fromhex((ledger.parent / "ledger.key").read_text().strip())
     conn = sqlite3.connect(ledger.parent / "ledger.db")
     conn.row_factory = sqlite3.Row
-    row = dict(conn.execute(f"SELECT * FROM journal_entry WHERE seq = {SALES}").fetchone())
+    row = dict(conn.execute(f"SELECT * FROM journal_entry WHERE seq = {ENTRIES}").fetchone())
     conn.close()
     row["amount_cents"] = 1
     body = {k: v for k, v in row.items() if k not in ("id", "hash")}
     digest = hmac.new(key, json.dumps(body, sort_keys=True, ensure_ascii=False,
                                       separators=(",", ":")).encode(), hashlib.sha256)
-    tamper(ledger, (f"UPDATE journal_entry SET amount_cents = 1, hash = ? WHERE seq = {SALES}",
+    tamper(ledger, (f"UPDATE journal_entry SET amount_cents = 1, hash = ? WHERE seq = {ENTRIES}",
                     (digest.hexdigest(),)))
-    assert_caught(ledger, ticket(SALES))
+    assert_caught(ledger, ticket(ENTRIES))
 
 
 def test_forged_head_record_is_caught(ledger: Path) -> None:
@@ -282,9 +284,9 @@ def test_forged_head_record_is_caught(ledger: Path) -> None:
 
     head = ledger.parent / "ledger.key.R001.head"
     raw = head.read_bytes()
-    slot = (SALES % 2) * SLOT
+    slot = (ENTRIES % 2) * SLOT
     record = json.loads(raw[slot:slot + SLOT])
-    record["seq"] = SALES + 5  # claims more entries than there are, without the key
+    record["seq"] = ENTRIES + 5  # claims more entries than there are, without the key
     head.write_bytes(raw[:slot] + json.dumps(record).encode().ljust(SLOT) + raw[slot + SLOT:])
     result = verify(ledger)
     assert result.exit_code == 1
@@ -296,7 +298,7 @@ def test_missing_head_record_leaves_the_chain_check(ledger: Path) -> None:
     (ledger.parent / "ledger.key.R001.head").unlink()
     result = verify(ledger)
     assert result.exit_code == 0, result.output
-    assert f"OK: {SALES} " in result.stdout
+    assert f"OK: {ENTRIES} " in result.stdout
 
 
 @pytest.mark.parametrize("case", ["garbage_hash", "null_like_hash"])

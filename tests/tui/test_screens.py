@@ -28,8 +28,12 @@ async def test_first_run_creates_the_first_manager(make_settings: Any, clock: An
         assert "no coinciden" in screen_text(app)  # the PINs differ
         await pilot.press(*"2468", "enter", *"2468", "enter")
         await settle(pilot)
+        assert "No hay turno abierto" in screen_text(app)  # a new shop: open the first shift
+        await pilot.press(*"1x00", "enter")  # the x cannot be typed: S/ 100
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen)
         assert app.clerk.name == "Ana" and app.clerk.is_manager
+        assert shop.current_shift().float_amount == 100
     other = Shop.open(settings, clock=clock)  # a second Shop on the same file
     assert [(c.name, c.role) for c in other.clerks()] == [("Ana", "manager")]
     assert other.login("Ana", "2468").is_manager
@@ -127,12 +131,19 @@ async def test_history_search_reprint_and_void(shop: Any, make_app: Any, printed
 
 
 @pilot_test
-async def test_shift_open_x_and_close(shop: Any, make_app: Any) -> None:
+async def test_shift_open_x_and_close(bare_shop: Any, make_app: Any) -> None:
     from pos.tui.screens.day import DayScreen
+    from pos.tui.screens.prompt import PromptScreen
 
+    shop = bare_shop
     app = make_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
+        # No shift open: the app offers to open one before the first sale.
+        assert isinstance(app.screen, PromptScreen)
+        assert "No hay turno abierto" in screen_text(app)
+        await pilot.press("escape")  # not now: the day screen can open it too
+        await settle(pilot)
         await pilot.press("ctrl+k")
         await settle(pilot)
         assert isinstance(app.screen, DayScreen)
@@ -147,11 +158,14 @@ async def test_shift_open_x_and_close(shop: Any, make_app: Any) -> None:
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
-        await pilot.press("c", *"60", "enter")
+        await pilot.press("c")
+        await settle(pilot)
+        assert "La caja debería tener S/ 60.00" in screen_text(app)  # not a blind count
+        await pilot.press(*"60", "enter", "enter", "enter", "enter")
         await settle(pilot)
         assert shop.current_shift() is None
         text = screen_text(app)
-        assert "S/ 60.00" in text and "S/ 0.00" in text  # expected 50 + 10, no difference
+        assert "S/ 60.00" in text and "Caja cuadrada: S/ 0.00" in text  # expected 50 + 10
 
 
 @pilot_test
@@ -204,11 +218,13 @@ async def test_z_close_from_the_day_screen(shop: Any, make_app: Any, printed: An
         await pilot.press(*"1234", "enter", "enter")  # the count is still there
         await settle(pilot)
         assert isinstance(app.screen, DayScreen)
-        assert "Día cerrado (Z)" in screen_text(app)
+        assert "Periodo cerrado (Z 1)" in screen_text(app)
     with shop._reader() as s:
         (z,) = s.exec(select(JournalEntry).where(JournalEntry.kind == "z")).all()
     assert (z.clerk, z.amount_cents, z.business_date) == ("Rosa", 1000, "2026-11-25")
-    sale, report = printed()
+    assert shop.current_shift() is None  # the count closed Juan's shift first
+    sale, shift_slip, report = printed()
+    assert any("CIERRE DE TURNO" in line for line in shift_slip.lines)
     assert sale.barcodes and any("REPORTE Z" in line for line in report.lines)
     assert any("S/ 10.00" in line for line in report.lines)
 
@@ -284,7 +300,7 @@ async def test_history_opens_the_receipt_preview(shop: Any, make_app: Any,
     _sale, copy = printed()
     assert copy.barcodes == (unprinted.ticket,)
     assert any("123456" in line for line in copy.lines)
-    assert [job.status for job in shop.print_queue()] == ["pending"]  # the original's job
+    assert [job.status for job in shop.print_queue() if job.kind == "sale"] == ["pending"]
     assert shop.view(unprinted.ticket).entry.kind == "sale"
 
 

@@ -53,5 +53,9 @@ async def test_good_config_loads_behind_the_login(tmp_path: Path) -> None:
         assert "T002" in str(app.screen.query_one(TopBar).render())
         await pilot.press(*"5678", "enter")
         await settle(pilot)
+        assert "No hay turno abierto" in screen_text(app)  # offered before the first sale
+        await pilot.press(*"20", "enter")
+        await settle(pilot)
         assert isinstance(app.screen, SaleScreen) and app.clerk.name == "Juan"
+        assert app.shop.current_shift().float_amount == 20
     app.shop.close()

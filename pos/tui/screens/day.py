@@ -72,6 +72,7 @@ class DayScreen(Screen[None]):
                             ticket=self.shift.ticket, clerk=self.shift.clerk,
                             time=self.shift.opened_at.strftime("%H:%M"),
                             amount=format_money(self.shift.float_amount)), style="bold")
+            status.append("  " + _("R: pay-out · I: pay-in."))
         self.query_one("#day-status", Static).update(status)
         self.query_one("#day-lines", Static).update(Text("\n".join(lines)))
         self.refresh_bindings()
@@ -80,12 +81,13 @@ class DayScreen(Screen[None]):
         self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_shift", "close_shift", "report_x", "close_day"):
+        if action in ("open_shift", "close_shift", "report_x", "close_day", "pay_in",
+                      "pay_out"):
             if not self.available:
                 return False
             if action == "open_shift":
                 return self.shift is None
-            if action == "close_shift":
+            if action in ("close_shift", "pay_in", "pay_out"):
                 return self.shift is not None
         return True
 
@@ -108,7 +110,7 @@ class DayScreen(Screen[None]):
         shop = self.shop
 
         def done(report: Any) -> None:
-            self._outcome(_("X report (the day stays open)."), report.print_outcome)
+            self._outcome(_("X report (the period stays open)."), report.print_outcome)
             self.reload(shop.report_lines(report))
 
         self.app.run_blocking(lambda: shop.report_x(print_now=True), done,  # type: ignore[attr-defined]
@@ -139,31 +141,100 @@ class DayScreen(Screen[None]):
         if not self.available or self.shift is None:
             return
         shop = self.shop
+        blind = shop.settings.cash.blind_count
+        self.app.run_blocking(  # type: ignore[attr-defined]
+            lambda: None if blind else shop.shift_expected(), self._ask_close_shift,
+            self._failed, name="expected", node=self)
+
+    def _ask_close_shift(self, expected: Any) -> None:
+        from pos.services import format_money
+
+        shop = self.shop
         clerk = self.app.clerk  # type: ignore[attr-defined]
+        tolerance = format_money(shop.settings.cash.tolerance)
+        intro = (_("Count the drawer before you see what it should hold.") if expected is None
+                 else _("The drawer should hold {amount}.", amount=format_money(expected)))
+        intro += " " + _("A difference over {tolerance} needs a manager's name and PIN.",
+                         tolerance=tolerance)
 
         def submit(values: dict[str, str]) -> Any:
+            from pos.domain.cash import parse_count
             from pos.services import parse_amount
 
-            return shop.close_shift(clerk, parse_amount(values["counted"], "counted"))
+            counted = (parse_amount(values["counted"], "counted") if values["counted"].strip()
+                       else None)
+            pieces = parse_count(values["count"], "count") if values["count"].strip() else None
+            manager = (shop.login(values["manager"], values["pin"], manager=True)
+                       if values["manager"].strip() else None)
+            return shop.close_shift(clerk, counted, pieces=pieces, manager=manager)
 
         def done(closed: Any) -> None:
-            from pos.services import format_money
+            from pos.report_layout import result_row
 
             if closed is None:
                 return
+            row = result_row(closed.expected, closed.counted)
             lines = [
                 _("Shift closed: {ticket}", ticket=closed.entry.ticket),
                 f"{_('Expected cash')}: {format_money(closed.expected)}",
                 f"{_('Counted')}: {format_money(closed.counted)}",
-                f"{_('Difference')}: {format_money(closed.difference)}",
+                f"{row.label}: {row.value}",
                 f"{_('Sales')}: {closed.sales_count}",
             ]
             self._outcome(_("Shift closed."), closed.print_outcome)
             self.reload(lines)
 
         self.app.push_screen(PromptScreen(
-            _("Close shift"), [PromptField("counted", _("Counted cash in the drawer (S/)"),
-                                           restrict=AMOUNT, max_length=9)], submit), done)
+            _("Close shift"),
+            [PromptField("counted", _("Counted cash in the drawer (S/)"), restrict=AMOUNT,
+                         max_length=9),
+             PromptField("count", _("Or by denomination, e.g. 100:1,20:3,0.50:4"),
+                         restrict=r"[0-9.,: ]*", max_length=120),
+             PromptField("manager", _("Manager (only for a large difference)"),
+                         max_length=40),
+             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                         max_length=8)],
+            submit, intro=intro), done)
+
+    def action_pay_in(self) -> None:
+        self._cash_movement(out=False)
+
+    def action_pay_out(self) -> None:
+        self._cash_movement(out=True)
+
+    def _cash_movement(self, *, out: bool) -> None:
+        if not self.available or self.shift is None:
+            return
+        shop = self.shop
+        clerk = self.app.clerk  # type: ignore[attr-defined]
+
+        def submit(values: dict[str, str]) -> Any:
+            from pos.services import parse_amount
+
+            amount = parse_amount(values["amount"], "amount")
+            if out:
+                manager = shop.login(values["manager"], values["pin"], manager=True)
+                return shop.pay_out(clerk, amount, values["reason"], manager)
+            return shop.pay_in(clerk, amount, values["reason"])
+
+        def done(moved: Any) -> None:
+            from pos.services import format_money
+
+            if moved is not None:
+                self._outcome(_("{ticket}: {amount} ({reason}).", ticket=moved.entry.ticket,
+                                amount=format_money(moved.amount), reason=moved.reason),
+                              moved.print_outcome)
+                self.reload()
+
+        fields = [PromptField("amount", _("Amount (S/)"), restrict=AMOUNT, max_length=9),
+                  PromptField("reason", _("Reason"), max_length=200)]
+        if out:
+            fields += [PromptField("manager", _("Manager"), max_length=40),
+                       PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                                   max_length=8)]
+        self.app.push_screen(PromptScreen(
+            _("Pay-out: cash taken from the drawer") if out
+            else _("Pay-in: cash put into the drawer"), fields, submit), done)
 
     def action_close_day(self) -> None:
         if not self.available:
@@ -190,14 +261,16 @@ class DayScreen(Screen[None]):
         def done(report: Any) -> None:
             if report is None:
                 return
-            self._outcome(_("Day closed (Z)."), report.print_outcome)
+            self._outcome(_("Period closed (Z {number}).", number=report.z_number),
+                          report.print_outcome)
             self.reload(shop.report_lines(report))
 
         self.app.push_screen(PromptScreen(
-            _("Z close: close the business day"),
+            _("Z close: close the period"),
             [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
-             PromptField("counted", _("Counted cash (S/, empty: no count)"), restrict=AMOUNT,
-                         max_length=9)],
-            submit, intro=_("After the Z no sale can be added to this business day.")), done)
+             PromptField("counted", _("Counted cash, only if a shift is still open (S/)"),
+                         restrict=AMOUNT, max_length=9)],
+            submit, intro=_("The Z closes everything since the last Z; later sales start a "
+                            "new period.")), done)
