@@ -16,7 +16,8 @@ from tests.tui.test_sale import FAST_CASH_SALE
 
 
 @pytest.fixture
-def snap_shop(make_settings: Any, clock: Any, tmp_path: Any) -> Iterator[Any]:
+def snap_shop(make_settings: Any, clock: Any, tmp_path: Any,
+              request: pytest.FixtureRequest) -> Iterator[Any]:
     from pos.i18n import set_locale
     from pos.services import Shop
 
@@ -24,6 +25,10 @@ def snap_shop(make_settings: Any, clock: Any, tmp_path: Any) -> Iterator[Any]:
     (tmp_path / "ledger.key").write_text("5e" * 32 + "\n")
     shop = Shop.open(make_settings(), clock=clock)
     shop.add_clerk("Rosa", "manager", "1234")
+    if request.node.name != "test_shift_prompt":  # sales need an open shift (R001-00000001)
+        from decimal import Decimal
+
+        shop.open_shift(shop.login("Rosa", "1234"), Decimal("0"), print_now=False)
     yield shop
     shop.close()
 
@@ -46,6 +51,11 @@ def steps(*keys: str, then: str | None = None) -> Any:
 
 
 class TestSaleFlow:
+    def test_shift_prompt(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
+        """No shift open: the first thing after login is the offer to open one."""
+        app = make_app(snap_shop)
+        assert snap_compare(app, terminal_size=SIZE, run_before=steps(*"100"))
+
     def test_sale_screen(self, snap_compare: Any, snap_shop: Any, make_app: Any) -> None:
         app = make_app(snap_shop)
         assert snap_compare(app, terminal_size=SIZE,
