@@ -435,4 +435,14 @@ MESSAGES: dict[str, str] = {
     'P: see receipt · R: reprint · Esc: back': 'P: ver ticket · R: reimprimir · Esc: atrás',
     'On screen only: R prints a copy.': 'Solo en pantalla: R imprime una copia.',
     # end of tui (#4)
+    # sheets (#15: printer width, receipt notice, exports, exit codes)
+    'use "auto" or 24 to 64 columns (32 for 58 mm paper, 42 or 48 for 80 mm)':
+        'use "auto" o de 24 a 64 columnas (32 para papel de 58 mm, 42 o 48 para 80 mm)',
+    'Top-up record: NOT a comprobante de pago (boleta or factura).':
+        'Constancia de recarga: NO es comprobante de pago (boleta ni factura).',
+    "[printer] width {width} does not fit profile '{profile}' (its fonts print {columns} "
+    "columns): fix config.toml.":
+        "[printer] width {width} no cabe en el perfil '{profile}' (sus fuentes imprimen "
+        "{columns} columnas): corrija config.toml.",
+    # end of sheets (#15)
 }
