@@ -444,5 +444,36 @@ MESSAGES: dict[str, str] = {
     "columns): fix config.toml.":
         "[printer] width {width} no cabe en el perfil '{profile}' (sus fuentes imprimen "
         "{columns} columnas): corrija config.toml.",
+    "Series": "Serie",
+    "Sequence": "Correlativo",
+    "Entry kind": "Tipo de movimiento",
+    "Time (UTC)": "Hora (UTC)",
+    "Local date and time": "Fecha y hora",
+    "Card brand": "Marca de tarjeta",
+    "Card last 4": "Tarjeta (últimos 4)",
+    "Document type": "Tipo de documento",
+    "Referenced ticket": "Ticket referido",
+    "Figures (JSON)": "Cifras (JSON)",
+    "Entry hash": "Hash del movimiento",
+    "Previous hash": "Hash anterior",
+    "Column": "Columna",
+    "Headers must be label or machine.": "Los encabezados deben ser label o machine.",
+    "The CSV dialect must be standard, es-PE or es-ES.":
+        "El dialecto CSV debe ser standard, es-PE o es-ES.",
+    "{path} is one of the shop's own files (ledger, key, head record or config): choose "
+    "another name.":
+        "{path} es un archivo propio de la tienda (registro, clave, registro de cabeza o "
+        "configuración): elija otro nombre.",
+    "{path} is not a regular file (a folder, device or pipe): choose a file name.":
+        "{path} no es un archivo común (es una carpeta, un dispositivo o una tubería): elija "
+        "un nombre de archivo.",
+    "{path} already exists: use --force to replace it.":
+        "{path} ya existe: use --force para reemplazarlo.",
+    "The disk is full or failing: {path} was NOT written ({reason}). Free some space or "
+    "choose another folder.":
+        "El disco está lleno o falla: {path} NO se escribió ({reason}). Libere espacio o "
+        "elija otra carpeta.",
+    "Cannot create the folder {folder}: {reason}.": "No se puede crear la carpeta {folder}: "
+        "{reason}.",
     # end of sheets (#15)
 }
