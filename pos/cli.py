@@ -346,7 +346,8 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
             state = _("printed") if o.printed else _("failed: {error}", error=o.error or "")
             click.echo(f"{o.ticket}\t{state}")
         if failed:
-            sys.exit(EXIT_FAIL)
+            _fail(_("{count} receipt(s) NOT printed; they wait in the print queue.",
+                    count=len(failed)), EXIT_FAIL)
         return
     jobs = shop.print_queue(pending_only=not show_all)
     if not jobs:

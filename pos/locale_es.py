@@ -475,5 +475,7 @@ MESSAGES: dict[str, str] = {
         "elija otra carpeta.",
     "Cannot create the folder {folder}: {reason}.": "No se puede crear la carpeta {folder}: "
         "{reason}.",
+    "{count} receipt(s) NOT printed; they wait in the print queue.":
+        "{count} ticket(s) NO impreso(s); esperan en la cola de impresión.",
     # end of sheets (#15)
 }

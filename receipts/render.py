@@ -228,7 +228,6 @@ def _pin_code_page(printer: Any, facts: _ProfileFacts) -> None:
 def _header(page: _Page, receipt: Receipt) -> None:
     if not receipt.header:
         return
-    printer = page.printer
     page.style(align="center", bold=True, double_height=True)
     page.lines(wrap(page.text(receipt.header[0]), page.width))
     page.style(bold=False, normal_textsize=True)
@@ -239,7 +238,6 @@ def _header(page: _Page, receipt: Receipt) -> None:
 
 
 def _mark(page: _Page, mark: str) -> None:
-    printer = page.printer
     # Double width halves the columns; one space each side frames the inverted text.
     lines = [f" {line} " for line in wrap(page.text(mark), page.width // 2 - 2)]
     # White on black (GS B) is a thermal head's trick; impact printers (no 24-dot images in
@@ -252,7 +250,6 @@ def _mark(page: _Page, mark: str) -> None:
 
 
 def _section(page: _Page, section: Section) -> None:
-    printer = page.printer
     if section.title:
         page.style(align="center", underline=1)
         page.lines(wrap(page.text(section.title), page.width))

@@ -182,7 +182,14 @@ def _pos(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_everything_the_app_creates_is_owner_only(tmp_path: Path) -> None:
-    os.umask(old := os.umask(0o022))  # a permissive umask in the parent, as on most systems
+    previous = os.umask(0o022)  # a permissive umask in the parent, as on most systems
+    try:
+        _check_owner_only(tmp_path)
+    finally:
+        os.umask(previous)
+
+
+def _check_owner_only(tmp_path: Path) -> None:
     assert _pos(tmp_path, "clerk", "add", "Juan", "--pin", "5678").returncode == 0
     sold = _pos(tmp_path, "sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
                 "--phone", "987654321", "--amount", "20", "--id", "dni:45678912",

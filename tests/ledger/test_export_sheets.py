@@ -153,8 +153,9 @@ def _libreoffice_to_xlsx(csv_file: Path, separator: str, lcid: int, out: Path) -
 
 
 # In CI (.ci/run installs it) a missing soffice fails the test instead of skipping it.
-@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"), reason="LibreOffice (soffice) is not installed; "
-                                            ".ci/run installs libreoffice-calc")
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                    reason="LibreOffice (soffice) is not installed; .ci/run installs "
+                           "libreoffice-calc")
 @pytest.mark.parametrize(("dialect", "locale", "separator"),
                          [("es-PE", "es-PE", ","), ("es-ES", "es-ES", ";"),
                           ("standard", "es-PE", ";")])
