@@ -2,10 +2,22 @@
 
 Thin on purpose: parse arguments, call `pos.services`, print. Errors become a message and an
 exit code in exactly one place (`PosGroup.invoke`); a clerk never sees a traceback.
+
+Exit codes (the same for every command; tests/test_exit_codes.py runs each one):
+
+    0    done
+    1    ledger or printer fault: nothing was done (ledger unreadable, chain broken, disk
+         full), or a reprint / print-queue retry did not print
+    2    bad input: a field, the config file, a PIN, a ticket that does not exist, a file
+         that is not a receipt; nothing was stored
+    3    done and kept, but its slip did NOT print (it waits in the print queue:
+         `pos reprint TICKET` / `pos print-queue --retry`); never sell again on 3
+    130  interrupted (Ctrl+C)
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -14,6 +26,8 @@ from typing import Any, NoReturn
 import click
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_NOT_PRINTED = 3  # the sale, void or report is kept; its slip waits in the print queue
+EXIT_INTERRUPTED = 130
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -58,7 +72,10 @@ def _crash_log(exc: BaseException) -> str:
         folder = user_data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / "crash.log"
-        with path.open("a", encoding="utf-8") as fh:
+        # Owner-only whatever the umask: a traceback can hold customer data.
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as fh:
+            os.fchmod(fh.fileno(), 0o600)
             fh.write("".join(traceback.format_exception(exc)))
         return str(path)
     except OSError:
@@ -73,7 +90,7 @@ class PosGroup(click.Group):
                 SystemExit):
             raise
         except KeyboardInterrupt:
-            _fail("", 130)
+            _fail("", EXIT_INTERRUPTED)
         except BrokenPipeError:  # `pos history | head`: the reader left; not an error
             sys.stderr.close()
             sys.exit(EXIT_OK)
@@ -180,8 +197,10 @@ def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: st
     click.echo(_("Change: {change}", change=format_money(result.change)))
     outcome = result.print_outcome
     if outcome is not None and not outcome.printed:
-        click.echo(_("Receipt NOT printed ({error}); it waits in the print queue: "
-                     "pos reprint {ticket}", error=outcome.error, ticket=result.ticket), err=True)
+        # The sale is kept: exit 3, not 1, so a script never sells it again.
+        _fail(_("Receipt NOT printed ({error}); it waits in the print queue: "
+                "pos reprint {ticket}", error=outcome.error, ticket=result.ticket),
+              EXIT_NOT_PRINTED)
 
 
 @main.command()
@@ -198,6 +217,7 @@ def void(ctx: click.Context, ticket: str, reason: str, clerk_name: str, pin: str
     manager = _login(ctx, clerk_name, pin, manager=True)
     result = _shop(ctx).void(ticket, reason, manager)
     click.echo(result.ticket)
+    _warn_unprinted(result.print_outcome)
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -237,7 +257,15 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
     if ticket is not None:
         normalise_ticket(ticket)
     shop = _shop(ctx)
-    for row in shop.history(day=when, phone=phone, ticket=ticket, document=document):
+    found = shop.history(day=when, phone=phone, ticket=ticket, document=document)
+    if ticket is not None and not found and not shop.history(ticket=ticket, limit=1):
+        from pos.domain.errors import ValidationError
+        from pos.i18n import N_
+
+        # Like void and reprint: a ticket that does not exist is a mistake, not "no rows".
+        raise ValidationError("ticket", N_("Ticket {ticket} does not exist."),
+                              ticket=normalise_ticket(ticket))
+    for row in found:
         e = row.entry
         status = _("voided by {ticket}", ticket=row.voided_by) if row.voided_by else (
             _("voids {ticket}", ticket=e.ref_ticket) if e.kind == "void" else "")
@@ -318,7 +346,8 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
             state = _("printed") if o.printed else _("failed: {error}", error=o.error or "")
             click.echo(f"{o.ticket}\t{state}")
         if failed:
-            sys.exit(EXIT_FAIL)
+            _fail(_("{count} receipt(s) NOT printed; they wait in the print queue.",
+                    count=len(failed)), EXIT_FAIL)
         return
     jobs = shop.print_queue(pending_only=not show_all)
     if not jobs:
@@ -334,9 +363,13 @@ def receipt_text(file: str) -> None:
     """Decode an ESC/POS byte file, such as the file printer's output, to plain text."""
     from pathlib import Path
 
-    from receipts import decode
+    from receipts import DecodeError, decode
 
-    for number, receipt in enumerate(decode(Path(file).read_bytes()), 1):
+    data = Path(file).read_bytes()
+    if data and not data.startswith(b"\x1b@"):
+        # Every receipt starts with ESC @; text (README.md) would decode as mojibake.
+        raise DecodeError("not ESC/POS printer output (it does not start with ESC @)", 0)
+    for number, receipt in enumerate(decode(data), 1):
         if number > 1:
             click.echo("-" * 48)
         click.echo(receipt.text)
@@ -361,12 +394,12 @@ def _echo_report(shop: Any, report: Any) -> None:
 
 
 def _warn_unprinted(outcome: Any) -> None:
-    """A slip the printer did not take waits in the queue: say so on stderr."""
+    """A slip the printer did not take waits in the queue: say so on stderr, exit 3."""
     from pos.i18n import _
 
     if outcome is not None and not outcome.printed:
-        click.echo(_("Report NOT printed ({error}); it waits in the print queue.",
-                     error=outcome.error), err=True)
+        _fail(_("Report NOT printed ({error}); it waits in the print queue.",
+                error=outcome.error), EXIT_NOT_PRINTED)
 
 
 @main.group()
@@ -596,10 +629,19 @@ def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx"]), default="csv",
               show_default=True)
 @click.option("--output", required=True, type=click.Path(dir_okay=False),
-              help="File to write (replaced only once complete).")
+              help="File to write (its folder is created; an existing file needs --force).")
+@click.option("--headers", type=click.Choice(["label", "machine"]), default="label",
+              show_default=True,
+              help="Column titles in the shop's language, or the stable machine names.")
+@click.option("--dialect", type=click.Choice(["standard", "es-PE", "es-ES"]),
+              default="standard", show_default=True,
+              help="CSV for a spreadsheet's locale: es-PE (`,` and decimal point) or es-ES "
+                   "(`;` and decimal comma); standard is `;` and decimal point.")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
 @click.pass_context
-def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: str) -> None:
-    """One row per journal entry, for the accountant (CSV for Spanish spreadsheets, JSON, XLSX)."""
+def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: str,
+           headers: str, dialect: str, force: bool) -> None:
+    """One row per journal entry, for the accountant (CSV, JSON, XLSX)."""
     from pathlib import Path
 
     from pos.i18n import _
@@ -609,7 +651,8 @@ def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: s
     assert start is not None and end is not None
     shop = _shop(ctx)
     with _progress(_("Exporting")) as tick:
-        count = shop.export(start, end, fmt, Path(output), progress=tick)
+        count = shop.export(start, end, fmt, Path(output), progress=tick, headers=headers,
+                            dialect=dialect, force=force)
     click.echo(_("{count} entries written to {path}.", count=count, path=output))
 
 
@@ -617,4 +660,5 @@ def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: s
 
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    os.umask(0o077)  # as pos.launch does for the console script
+    main(prog_name="pos")

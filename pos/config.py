@@ -82,9 +82,21 @@ class PrinterSettings(_Section):
     serial_port: str = "/dev/ttyS0"
     baudrate: int = 9600
     cups_name: str = ""
-    width: Literal[32, 48] = 48
+    # Columns of the receipt: "auto" = the profile's font A; font B is chosen where a profile
+    # that knows its paper needs it (a TM-T88 prints 42 columns in font A, 56 in font B).
+    width: int | str = 48
     profile: str = "default"
     cash_drawer: bool = False
+
+    @field_validator("width", mode="before")
+    @classmethod
+    def _width(cls, value: Any) -> int | str:
+        if value == "auto":
+            return "auto"
+        if isinstance(value, int) and not isinstance(value, bool) and 24 <= value <= 64:
+            return value
+        raise ValueError(N_('use "auto" or 24 to 64 columns (32 for 58 mm paper, 42 or 48 '
+                            'for 80 mm)'))
 
 
 class OperatorSettings(_Section):
@@ -124,6 +136,11 @@ class PaymentSettings(_Section):
 
 class ReceiptSettings(_Section):
     footer: list[str] = ["¡Gracias por su compra!"]
+    # The slip is not a comprobante de pago: SUNAT's boletas and facturas carry an authorised
+    # series and correlative number, which this POS does not issue. Unset (None), every sale
+    # slip says so in the shop's language; "" removes the line (a shop whose slip is printed
+    # on authorised stock, say); any other text replaces it.
+    notice: str | None = Field(None, max_length=200)
 
 
 class CashSettings(_Section):

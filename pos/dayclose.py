@@ -715,13 +715,43 @@ class DayClose:
 
     # -- export --------------------------------------------------------------------------
 
+    def own_files(self) -> list[Path]:
+        """Files an export must never overwrite: the ledger (and its SQLite side files), the
+        key and everything beside it named after it (head records, witness), config.toml,
+        and the file printer's output."""
+        settings = self.settings
+        files: list[Path] = []
+        url = settings.ledger_url
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            db = Path(url.removeprefix("sqlite:///"))
+            files += [db] + [db.with_name(db.name + side) for side in ("-wal", "-shm",
+                                                                        "-journal")]
+        key = settings.key_path
+        files.append(key)
+        try:
+            files += sorted(key.parent.glob(f"{key.name}.*"))
+        except OSError:
+            pass
+        files += [key.with_name(f"{key.name}.{self.series}.head")]
+        if settings.source is not None:
+            files.append(settings.source)
+        if settings.printer.kind == "file":
+            files.append(settings.printer_path)
+        return files
+
     def export(self, start: date, end: date, fmt: str, output: Path,
-               progress: Callable[[int], None] | None = None) -> int:
-        """Write every journal entry of business dates start..end to `output`; rows written."""
+               progress: Callable[[int], None] | None = None, *, headers: str = "label",
+               dialect: str = "standard", force: bool = False) -> int:
+        """Write every journal entry of business dates start..end to `output`; rows written.
+
+        Never over an existing file unless `force`, never over the shop's own files.
+        """
         from pos.ledger.export import export_entries
 
         with self._reader() as s:
-            count = export_entries(s, start, end, fmt, Path(output), self.tz, progress)
+            count = export_entries(s, start, end, fmt, Path(output), self.tz, progress,
+                                   headers=headers, dialect=dialect, force=force,
+                                   protected=self.own_files())
         self.log_event("export", f"{start.isoformat()}..{end.isoformat()} {fmt}: {count} rows")
         return count
 

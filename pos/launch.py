@@ -1,12 +1,17 @@
 """The `pos` console script: the terminal app straight away, or the command line.
 
 `pos` and `pos --config FILE` go to the app without importing click or pydantic first, so
-the login screen is drawn as soon as Textual can; everything else goes to `pos.cli`.
+the login screen is drawn as soon as Textual can; everything else goes to `pos.cli`,
+including shell completion (`_POS_COMPLETE=bash_source pos` has no arguments, but must print
+the completion script, never start the app).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+
+COMPLETE_VAR = "_POS_COMPLETE"
 
 
 def app_config_arg(args: list[str]) -> tuple[bool, str | None]:
@@ -21,11 +26,14 @@ def app_config_arg(args: list[str]) -> tuple[bool, str | None]:
 
 
 def main() -> None:
+    # Everything this process creates (ledger, key, exports, printer file, logs) is
+    # owner-only: the ledger holds customers' phones and masked IDs.
+    os.umask(0o077)
     is_app, config = app_config_arg(sys.argv[1:])
-    if not is_app:
+    if not is_app or os.environ.get(COMPLETE_VAR):
         from pos.cli import main as cli
 
-        cli()
+        cli(prog_name="pos", complete_var=COMPLETE_VAR)
         return
     from pos.tui.app import run_app
 

@@ -544,4 +544,47 @@ MESSAGES: dict[str, str] = {
     'Cash taken from the drawer (manager)': 'Efectivo que sale de la caja (encargado)',
     'Cash put into the drawer': 'Efectivo que entra a la caja',
     'Close the period since the last Z (manager)': 'Cerrar el periodo desde el último Z (encargado)',
+    # sheets (#15: printer width, receipt notice, exports, exit codes)
+    'use "auto" or 24 to 64 columns (32 for 58 mm paper, 42 or 48 for 80 mm)':
+        'use "auto" o de 24 a 64 columnas (32 para papel de 58 mm, 42 o 48 para 80 mm)',
+    'Top-up record: NOT a comprobante de pago (boleta or factura).':
+        'Constancia de recarga: NO es comprobante de pago (boleta ni factura).',
+    "[printer] width {width} does not fit profile '{profile}' (its fonts print {columns} "
+    "columns): fix config.toml.":
+        "[printer] width {width} no cabe en el perfil '{profile}' (sus fuentes imprimen "
+        "{columns} columnas): corrija config.toml.",
+    "Series": "Serie",
+    "Sequence": "Correlativo",
+    "Entry kind": "Tipo de movimiento",
+    "Time (UTC)": "Hora (UTC)",
+    "Local date and time": "Fecha y hora",
+    "Card brand": "Marca de tarjeta",
+    "Card last 4": "Tarjeta (últimos 4)",
+    "Document type": "Tipo de documento",
+    "Referenced ticket": "Ticket referido",
+    "Figures (JSON)": "Cifras (JSON)",
+    "Entry hash": "Hash del movimiento",
+    "Previous hash": "Hash anterior",
+    "Column": "Columna",
+    "Headers must be label or machine.": "Los encabezados deben ser label o machine.",
+    "The CSV dialect must be standard, es-PE or es-ES.":
+        "El dialecto CSV debe ser standard, es-PE o es-ES.",
+    "{path} is one of the shop's own files (ledger, key, head record or config): choose "
+    "another name.":
+        "{path} es un archivo propio de la tienda (registro, clave, registro de cabeza o "
+        "configuración): elija otro nombre.",
+    "{path} is not a regular file (a folder, device or pipe): choose a file name.":
+        "{path} no es un archivo común (es una carpeta, un dispositivo o una tubería): elija "
+        "un nombre de archivo.",
+    "{path} already exists: use --force to replace it.":
+        "{path} ya existe: use --force para reemplazarlo.",
+    "The disk is full or failing: {path} was NOT written ({reason}). Free some space or "
+    "choose another folder.":
+        "El disco está lleno o falla: {path} NO se escribió ({reason}). Libere espacio o "
+        "elija otra carpeta.",
+    "Cannot create the folder {folder}: {reason}.": "No se puede crear la carpeta {folder}: "
+        "{reason}.",
+    "{count} receipt(s) NOT printed; they wait in the print queue.":
+        "{count} ticket(s) NO impreso(s); esperan en la cola de impresión.",
+    # end of sheets (#15)
 }

@@ -72,6 +72,11 @@ def sale_receipt(settings: Settings, entry: JournalEntry, *, copy: bool = False)
     if entry.id_masked:
         sections.append(Section((Row(_("Customer ID"), entry.id_masked),)))
     footer = list(settings.receipt.footer)
+    notice = settings.receipt.notice
+    if notice is None:
+        notice = _("Top-up record: NOT a comprobante de pago (boleta or factura).")
+    if notice:
+        footer.insert(0, notice)
     if op:
         footer.extend(op.promotion)
     footer.append(_("Check code: {code}", code=entry.hash[:8]))

@@ -430,11 +430,17 @@ class Shop(DayClose):
     def render(self, receipt: Receipt, *, kick: bool = False) -> bytes:
         """ESC/POS bytes for the configured printer; LedgerError if its profile is unknown."""
         from receipts import render
+        from receipts.render import WidthError
 
         printer = self.settings.printer
         try:
             return render(receipt, width=printer.width, profile=printer.profile,
                           kick_drawer=kick and printer.cash_drawer)
+        except WidthError as exc:
+            raise LedgerError(_("[printer] width {width} does not fit profile '{profile}' "
+                                "(its fonts print {columns} columns): fix config.toml.",
+                                width=exc.width, profile=exc.profile,
+                                columns=" / ".join(map(str, exc.columns)))) from None
         except ValueError as exc:
             if "profile" in str(exc):
                 raise LedgerError(_("Unknown printer profile '{profile}': fix [printer] "

@@ -44,6 +44,10 @@ class DecodedReceipt:
     drawer_kick: bool
     # Printed columns of each line (characters times the double-width factor).
     columns: tuple[int, ...] = field(default=(), compare=False)
+    # Font of each line: 0 = A, 1 = B (a line printed partly in font A counts as A).
+    fonts: tuple[int, ...] = field(default=(), compare=False)
+    # Every command seen, e.g. "ESC @", "ESC *1" (bit image mode 1), "GS k", "GS v0", "GS V".
+    commands: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def text(self) -> str:
@@ -101,6 +105,9 @@ class _Decoder:
     def _new_receipt(self) -> None:
         self.lines: list[str] = []
         self.columns: list[int] = []
+        self.fonts: list[int] = []
+        self.buffer_fonts: set[int] = set()
+        self.commands: set[str] = set()
         self.barcodes: list[str] = []
         self.images = 0
         self.drawer_kick = False
@@ -112,7 +119,9 @@ class _Decoder:
         self.table = self.tables.get(0, _tables()[0])
         self.esc_bang_wide = False
         self.gs_bang_width = 1
+        self.font = 0
         self.hri = 0
+        self.hri_font = 0
         self.in_column_image = False
 
     # -- helpers -----------------------------------------------------------
@@ -130,8 +139,10 @@ class _Decoder:
     def newline(self) -> None:
         self.lines.append("".join(self.buffer).rstrip(" "))
         self.columns.append(self.buffer_columns)
+        self.fonts.append(min(self.buffer_fonts) if self.buffer_fonts else self.font)
         self.buffer = []
         self.buffer_columns = 0
+        self.buffer_fonts = set()
 
     def _width(self) -> int:
         return max(2 if self.esc_bang_wide else 1, self.gs_bang_width)
@@ -146,6 +157,7 @@ class _Decoder:
         while self.lines and not self.lines[-1]:
             self.lines.pop()
             self.columns.pop()
+            self.fonts.pop()
         self.receipts.append(
             DecodedReceipt(
                 lines=tuple(self.lines),
@@ -154,6 +166,8 @@ class _Decoder:
                 cut=cut,
                 drawer_kick=self.drawer_kick,
                 columns=tuple(self.columns),
+                fonts=tuple(self.fonts),
+                commands=frozenset(self.commands),
             )
         )
         self._new_receipt()
@@ -182,12 +196,15 @@ class _Decoder:
                     raise self.fail("text inside a column image", start)
                 self.buffer.append(char)
                 self.buffer_columns += self._width()
+                self.buffer_fonts.add(self.font)
         if self.touched:
             self.finish(cut=False)
         return self.receipts
 
     def esc(self, start: int) -> None:
         command = self.take(1, start)[0]
+        if command != ord("*"):  # bit images are recorded with their mode
+            self.commands.add(f"ESC {chr(command)}")
         if command == ord("@"):
             self._reset_modes()
         elif command == ord("t"):
@@ -196,10 +213,15 @@ class _Decoder:
                 raise self.fail(f"unknown code page {number}", start)
             self.table = self.tables[number]
         elif command == ord("!"):
-            self.esc_bang_wide = bool(self.take(1, start)[0] & 0x20)
+            mode = self.take(1, start)[0]
+            self.esc_bang_wide = bool(mode & 0x20)
+            self.font = mode & 0x01
         elif command in _ESC_RANGED:
-            if self.take(1, start)[0] not in _ESC_RANGED[command]:
+            argument = self.take(1, start)[0]
+            if argument not in _ESC_RANGED[command]:
                 raise self.fail(f"bad argument for ESC {chr(command)}", start)
+            if command == ord("M"):
+                self.font = argument & 0x01
         elif command == ord("d"):
             count = self.take(1, start)[0]
             if self.buffer or count:
@@ -224,6 +246,7 @@ class _Decoder:
 
     def gs(self, start: int) -> None:
         command = self.take(1, start)[0]
+        self.commands.add(f"GS {chr(command)}")
         if command == ord("!"):
             size = self.take(1, start)[0]
             if size & 0x88:
@@ -249,8 +272,10 @@ class _Decoder:
                 raise self.fail("bad barcode text position", start)
             self.hri = position & 0x03
         elif command == ord("f"):
-            if self.take(1, start)[0] not in b"\x00\x0101":
+            hri_font = self.take(1, start)[0]
+            if hri_font not in b"\x00\x0101":
                 raise self.fail("bad barcode text font", start)
+            self.hri_font = hri_font & 0x01
         elif command == ord("k"):
             self.barcode(start)
         elif command == ord("v"):
@@ -292,6 +317,7 @@ class _Decoder:
             for _ in range(2 if self.hri == 3 else 1):
                 self.lines.append(value)
                 self.columns.append(len(value))
+                self.fonts.append(self.hri_font)
 
     def code128_value(self, payload: bytes, start: int) -> str:
         if len(payload) < 2 or payload[0] != ord("{") or payload[1] not in b"ABC":
@@ -345,6 +371,7 @@ class _Decoder:
         mode, low, high = self.take(3, start)
         if mode not in (0, 1, 32, 33):
             raise self.fail("bad bit image mode", start)
+        self.commands.add(f"ESC *{mode}")
         columns = low + 256 * high
         if not columns:
             raise self.fail("empty bit image", start)

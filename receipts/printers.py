@@ -34,15 +34,16 @@ class PrinterConfig:
     serial_port: str = "/dev/ttyS0"
     baudrate: int = 9600
     cups_name: str = ""
-    width: int = 48
+    width: int | str = 48  # columns, or "auto" (the profile's font A)
     profile: str = "default"
     cash_drawer: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"printer kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
-        if self.width not in (32, 48):
-            raise ValueError(f"printer width must be 32 or 48 columns, not {self.width!r}")
+        if self.width != "auto" and not (
+                isinstance(self.width, int) and 24 <= self.width <= 64):
+            raise ValueError(f"printer width must be 'auto' or 24..64 columns, not {self.width!r}")
         if self.timeout <= 0:
             raise ValueError("printer timeout must be positive")
 

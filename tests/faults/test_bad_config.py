@@ -34,7 +34,7 @@ WRONG_VALUE: dict[tuple[str, ...], Any] = {
     ("shop", "name"): "", ("shop", "ruc"): "10456789018", ("shop", "series"): "r1",
     ("shop", "locale"): "fr_FR", ("shop", "timezone"): "Mars/Olympus",
     ("ledger", "url"): "mysql://root@localhost/pos", ("ledger", "id_storage"): "plain",
-    ("printer", "kind"): "laser", ("printer", "width"): 40, ("printer", "port"): 70000,
+    ("printer", "kind"): "laser", ("printer", "width"): 100, ("printer", "port"): 70000,
     ("payments", "methods"): ["bitcoin"], ("ui", "idle_lock_minutes"): -1,
     ("operators", "claro", "key"): "0", ("operators", "claro", "min"): 0,
     ("operators", "claro", "max"): 1,  # below min and the presets

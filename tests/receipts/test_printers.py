@@ -194,4 +194,4 @@ def test_config_is_validated() -> None:
     with pytest.raises(ValueError):
         PrinterConfig(kind="bluetooth")
     with pytest.raises(ValueError):
-        PrinterConfig(width=40)
+        PrinterConfig(width=100)
