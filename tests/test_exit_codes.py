@@ -65,6 +65,7 @@ CASES: dict[str, Case] = {
     # ledger or printer fault, nothing done: 1
     "clerk list broken ledger": Case(("clerk", "list"), 1, broken_ledger=True),
     "verify broken ledger": Case(("verify",), 1, broken_ledger=True),
+    "clock status broken ledger": Case(("clock", "status"), 1, broken_ledger=True),
     "sell broken ledger": Case(SELL, 1, broken_ledger=True),
     "reprint printer fault": Case(("reprint", "R001-00000002"), 1, prep=(OPEN, SELL),
                                   offline=True),
@@ -78,10 +79,17 @@ CASES: dict[str, Case] = {
     "shift close printer fault": Case(("shift", "close", *JUAN, "--counted", "120"), 3,
                                       prep=(OPEN, SELL), offline=True),
     "report x printer fault": Case(("report", "x"), 3, prep=(OPEN, SELL), offline=True),
-    "report z printer fault": Case(("report", "z", *ROSA, "--counted", "120"), 3,
+    "report z printer fault": Case(("report", "z", *ROSA), 3,
                                    prep=(OPEN, SELL, CLOSE), offline=True),
     "close-day printer fault": Case(("close-day", *ROSA, "--counted", "120"), 3,
-                                    prep=(OPEN, SELL, CLOSE), offline=True),
+                                    prep=(OPEN, SELL), offline=True),  # closes the shift too
+    "cash in bad amount": Case(("cash", "in", *JUAN, "--amount", "diez", "--reason",
+                                "sencillo"), 2, prep=(OPEN,)),
+    "cash in without a shift": Case(("cash", "in", *JUAN, "--amount", "10", "--reason",
+                                     "sencillo"), 2, says="pos shift open"),
+    "cash out by a clerk": Case(("cash", "out", *JUAN, "--amount", "10", "--reason",
+                                 "bolsas", "--manager", "Juan"), 2, prep=(OPEN,)),
+    "clock confirm with nothing to confirm": Case(("clock", "confirm", "--manager", "Rosa"), 2),
 }
 
 

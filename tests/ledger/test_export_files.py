@@ -54,8 +54,8 @@ def test_existing_file_is_kept_without_force(sold: Any, tmp_path: Path) -> None:
     assert "--force" in err.value.message and str(out) in str(err.value.params)
     assert out.read_text(encoding="utf-8") == "the accountant's own notes\n"
     assert _leftovers(tmp_path) == []
-    assert sold.export(DAY, DAY, "csv", out, force=True) == 1
-    assert "R001-00000001" in out.read_text(encoding="utf-8-sig")
+    assert sold.export(DAY, DAY, "csv", out, force=True) == 2  # the shift and the sale
+    assert "R001-00000002" in out.read_text(encoding="utf-8-sig")
     assert stat.S_IMODE(out.stat().st_mode) & 0o077 == 0  # owner-only, whatever the umask
 
 
@@ -115,7 +115,7 @@ def test_missing_folder_is_created_and_nothing_goes_to_tmp(
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where "/tmp" files would land
     out = tmp_path / "exports" / "2026" / "nov.xlsx"
     pytest.importorskip("openpyxl")
-    assert sold.export(DAY, DAY, "xlsx", out) == 1
+    assert sold.export(DAY, DAY, "xlsx", out) == 2
     assert out.is_file() and list(scratch.iterdir()) == []
     assert sorted(p.name for p in out.parent.iterdir()) == ["nov.xlsx"]
 
@@ -191,6 +191,8 @@ def test_everything_the_app_creates_is_owner_only(tmp_path: Path) -> None:
 
 def _check_owner_only(tmp_path: Path) -> None:
     assert _pos(tmp_path, "clerk", "add", "Juan", "--pin", "5678").returncode == 0
+    assert _pos(tmp_path, "shift", "open", "--clerk", "Juan", "--pin", "5678", "--float",
+                "0").returncode == 0
     sold = _pos(tmp_path, "sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
                 "--phone", "987654321", "--amount", "20", "--id", "dni:45678912",
                 "--pay", "cash")
