@@ -126,6 +126,14 @@ class ReceiptSettings(_Section):
     footer: list[str] = ["¡Gracias por su compra!"]
 
 
+class SecuritySettings(_Section):
+    """PIN throttling: after `max_failures` wrong PINs in a row a clerk is locked out."""
+
+    max_failures: int = Field(5, ge=1, le=50)
+    lockout_minutes: int = Field(5, ge=1, le=24 * 60)
+    failure_delay: float = Field(0.5, ge=0, le=10)  # seconds, after each wrong PIN
+
+
 class UISettings(_Section):
     idle_lock_minutes: int = Field(5, ge=0, le=240)
     theme: str = "textual-dark"
@@ -149,6 +157,7 @@ class SettingsModel(_Section):
     payments: PaymentSettings = PaymentSettings()
     receipt: ReceiptSettings = ReceiptSettings()
     ui: UISettings = UISettings()
+    security: SecuritySettings = SecuritySettings()
 
     @field_validator("operators")
     @classmethod
@@ -192,6 +201,10 @@ class Settings:
     @property
     def ui(self) -> UISettings:
         return self.model.ui
+
+    @property
+    def security(self) -> SecuritySettings:
+        return self.model.security
 
     @cached_property
     def operators(self) -> dict[str, Operator]:
