@@ -20,6 +20,7 @@ BASE_CONFIG: dict[str, Any] = {
              "address": "Jr. Huallaga 123, Lima", "series": "R001"},
     "ledger": {"url": "sqlite:///ledger.db", "key_file": "ledger.key"},
     "printer": {"kind": "file", "path": "out/printer.bin", "width": 48},
+    "security": {"failure_delay": 0},  # lockout tests make many wrong PINs
 }
 
 
@@ -86,8 +87,8 @@ def shop(make_settings: Callable[..., Any], clock: Clock) -> Iterator[Any]:
 
     set_locale("es_PE")
     opened = Shop.open(make_settings(), clock=clock)
-    opened.add_clerk("Rosa", "manager", "1234")
-    opened.add_clerk("Juan", "clerk", "5678")
+    rosa = opened.add_clerk("Rosa", "manager", "1234")
+    opened.add_clerk("Juan", "clerk", "5678", by=rosa)
     yield opened
     opened.close()
 

@@ -202,7 +202,7 @@ def ledger_with_sales(folder: Path, sales: int = 3) -> Path:
     config = write_config(folder)
     shop = Shop.open(load_settings(config))
     try:
-        shop.add_clerk("Juan", "clerk", "5678")
+        shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
         for _ in range(sales):
             draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
                                      method="cash", id_spec="dni:12345678")

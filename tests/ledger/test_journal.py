@@ -207,7 +207,7 @@ def _all_bytes(shop: Shop) -> bytes:
 @pytest.mark.parametrize("storage", ["masked", "full"])
 def test_id_storage(make_settings: Any, storage: str) -> None:
     opened = Shop.open(make_settings(ledger={"id_storage": storage}))
-    opened.add_clerk("Juan", "clerk", "5678")
+    opened.add_clerk("Juan", "clerk", "5678", by=opened.add_clerk("Rosa", "manager", "1234"))
     dni = "40718293"
     draft = opened.build_draft(operator="claro", phone="987654321", amount="10", method="cash",
                                id_spec=f"dni:{dni}")
