@@ -164,10 +164,12 @@ def _with_pin_stdin(f: Callable[..., Any]) -> Callable[..., Any]:
 def _act(ctx: click.Context) -> str:
     """The command as typed, e.g. `report z`, for the event log."""
     names: list[str] = []
-    while ctx.parent is not None:
-        names.append(ctx.info_name or "")
-        ctx = ctx.parent
-    return " ".join(reversed(names))
+    current: click.Context | None = ctx
+    while current is not None:
+        names.append(current.info_name or "")
+        current = current.parent
+    names.reverse()
+    return " ".join(names[1:] if len(names) > 1 else names)  # without the program's name
 
 
 def manager_required(f: Callable[..., Any] | None = None, *, optional: bool = False) -> Any:

@@ -305,7 +305,7 @@ def test_subprocess_end_to_end(tmp_path: Path) -> None:
             stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run([sys.executable, "-m", "pos.cli", *args], cwd=tmp_path,
                               env={**env, **(secrets or {})}, input=stdin,
-                              capture_output=True, text=True, timeout=60)
+                              capture_output=True, text=True, timeout=60, check=False)
         assert "Traceback" not in proc.stderr
         return proc
 
