@@ -325,6 +325,10 @@ class Shop(DayClose):
         row = s.exec(select(Clerk).where(Clerk.name == who.name, Clerk.active)).first()
         if row is None or row.role != "manager" or not who.is_manager:
             raise AuthError(_("{name} is not a manager.", name=who.name))
+        problem = record_problem(self.key, row, last_clerk_events(s).get(row.name))
+        if problem is not None:
+            raise LedgerError(_("The record of clerk {name} cannot be trusted: {reason}. "
+                                "Run pos verify.", name=row.name, reason=problem))
 
     def _store_clerk(self, s: Session, row: Clerk, kind: str, by: ClerkView | None) -> None:
         """Save a clerk row with a fresh MAC, and the change as a chained event."""
