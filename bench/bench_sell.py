@@ -95,7 +95,7 @@ def _shop(folder: Path) -> Any:
     set_locale(settings.shop.locale)
     shop = Shop.open(settings)
     if not shop.has_clerks():
-        shop.add_clerk("Juan", "clerk", "5678")
+        shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     return shop
 
 

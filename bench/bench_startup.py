@@ -75,8 +75,8 @@ def _shop_dir() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="pos-bench-startup-"))
     shutil.copy(ROOT / "config.toml", folder / "config.toml")
     subprocess.run([sys.executable, "-m", "pos.cli", "--config", str(folder / "config.toml"),
-                    "clerk", "add", "Rosa", "--role", "manager", "--pin", "1234"],
-                   check=True, capture_output=True, cwd=folder)
+                    "clerk", "add", "Rosa", "--role", "manager", "--pin-stdin"],
+                   check=True, capture_output=True, cwd=folder, input=b"1234\n")
     return folder
 
 

@@ -17,13 +17,17 @@ Exit codes (the same for every command; tests/test_exit_codes.py runs each one):
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from pos.services import ClerkView
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 EXIT_NOT_PRINTED = 3  # the sale, void or report is kept; its slip waits in the print queue
@@ -119,6 +123,145 @@ def _shop(ctx: click.Context):  # noqa: ANN202
     return obj["shop"]
 
 
+# ============================================================ PINs and privileged acts (#10)
+# No PIN and no customer ID is ever an argument (`ps` shows arguments to every user). A PIN
+# comes from, in this order: standard input when the command has --pin-stdin (one PIN a line:
+# the manager's first, then the clerk's, then a new PIN), else its environment variable, else
+# a hidden prompt on a terminal. A privileged command is one decorator: `@manager_required`.
+
+PIN_ENV = "POS_PIN"  # the PIN of the clerk named by --clerk (or whose PIN is being changed)
+MANAGER_PIN_ENV = "POS_MANAGER_PIN"  # the PIN of the manager named by --manager
+NEW_PIN_ENV = "POS_NEW_PIN"  # a PIN being set: clerk add, clerk set-pin
+CUSTOMER_ID_ENV = "POS_CUSTOMER_ID"  # the customer's ID document, e.g. dni:45678912
+
+
+def _stdin_line(field: str) -> str:
+    """The next line of standard input: --pin-stdin and --id-stdin read one secret a line."""
+    from pos.domain.errors import ValidationError
+    from pos.i18n import N_
+
+    line = sys.stdin.readline()  # click.get_text_stream would buffer past this line
+    if not line:
+        raise ValidationError(field, N_("Standard input ended before this value."))
+    return line.rstrip("\r\n")
+
+
+def _secret(ctx: click.Context, env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A PIN from standard input (--pin-stdin), else `env`, else a hidden terminal prompt."""
+    from pos.domain.errors import ValidationError
+    from pos.i18n import N_
+
+    if ctx.ensure_object(dict).get("pin_stdin"):
+        return _stdin_line("pin")
+    value = os.environ.pop(env, None)  # not handed on to anything this process starts
+    if value is not None:
+        return value
+    if sys.stdin.isatty():
+        return str(click.prompt(prompt, hide_input=True, confirmation_prompt=confirm, err=True))
+    raise ValidationError("pin", N_("No PIN given: set {env}, use --pin-stdin, or run it on a "
+                                    "terminal to be asked."), env=env)
+
+
+def _remember_pin_stdin(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)["pin_stdin"] = True
+
+
+def _with_pin_stdin(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --pin-stdin once, however many PINs the command takes."""
+    if any(p.name == "pin_stdin" for p in getattr(f, "__click_params__", [])):
+        return f
+    return click.option("--pin-stdin", "pin_stdin", is_flag=True, expose_value=False,
+                        callback=_remember_pin_stdin,
+                        help="Read PINs from standard input, one a line (the manager's first, "
+                             "then the clerk's, then a new PIN).")(f)
+
+
+def _act(ctx: click.Context) -> str:
+    """The command as typed, e.g. `report z`, for the event log."""
+    names: list[str] = []
+    current: click.Context | None = ctx
+    while current is not None:
+        names.append(current.info_name or "")
+        current = current.parent
+    names.reverse()
+    return " ".join(names[1:] if len(names) > 1 else names)  # without the program's name
+
+
+def manager_required(f: Callable[..., Any] | None = None, *, optional: bool = False) -> Any:
+    """A privileged command: adds `--manager NAME` and passes `manager` (a ClerkView) to the
+    command, authorised with that manager's PIN ($POS_MANAGER_PIN, --pin-stdin or a prompt)
+    and throttled like every PIN. `optional=True` passes None when --manager is not given
+    (the service then decides: only the first manager of an empty ledger).
+    Put it below the options and above `@click.pass_context`."""
+
+    def decorate(f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: Any, manager_name: str | None, **kwargs: Any) -> Any:
+            from pos.i18n import _
+
+            ctx = click.get_current_context()
+            manager = None
+            if manager_name is not None:
+                pin = _secret(ctx, MANAGER_PIN_ENV, _("PIN of manager {name}", name=manager_name))
+                manager = _shop(ctx).authorise(manager_name, pin, manager=True, act=_act(ctx))
+            return f(*args, manager=manager, **kwargs)
+
+        wrapper = click.option("--manager", "manager_name", required=not optional,
+                               metavar="NAME", help="The manager authorising this (PIN from "
+                               f"${MANAGER_PIN_ENV}, --pin-stdin or a prompt).")(wrapper)
+        return _with_pin_stdin(wrapper)
+
+    return decorate(f) if f is not None else decorate
+
+
+def clerk_required(f: Callable[..., Any]) -> Callable[..., Any]:
+    """A command done by a logged-in clerk: adds `--clerk NAME` and passes `clerk` (a
+    ClerkView) checked against the clerk's PIN ($POS_PIN, --pin-stdin or a prompt).
+    Below `@manager_required` when a command takes both (the manager's PIN is read first)."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, clerk_name: str, **kwargs: Any) -> Any:
+        from pos.i18n import _
+
+        ctx = click.get_current_context()
+        pin = _secret(ctx, PIN_ENV, _("PIN of {name}", name=clerk_name))
+        return f(*args, clerk=_shop(ctx).authorise(clerk_name, pin), **kwargs)
+
+    wrapper = click.option("--clerk", "clerk_name", required=True, metavar="NAME",
+                           help=f"Who is doing it (PIN from ${PIN_ENV}, --pin-stdin or a "
+                                "prompt).")(wrapper)
+    return _with_pin_stdin(wrapper)
+
+
+def _new_pin(ctx: click.Context) -> str:
+    from pos.i18n import _
+
+    return _secret(ctx, NEW_PIN_ENV, _("New PIN"), confirm=True)
+
+
+def _customer_id(ctx: click.Context, from_stdin: bool, *, ask: bool) -> str | None:
+    """The customer's ID document (dni:NUMBER …) from --id-stdin, else $POS_CUSTOMER_ID,
+    else (when `ask`) a prompt on a terminal; None when none was given."""
+    from pos.i18n import _
+
+    if from_stdin:
+        return _stdin_line("id")
+    value = os.environ.pop(CUSTOMER_ID_ENV, None)
+    if value is not None:
+        return value
+    if ask and sys.stdin.isatty():
+        return str(click.prompt(_("Customer ID (dni:NUMBER, ce:NUMBER or passport:NUMBER)"),
+                                err=True))
+    return None
+
+
+ID_STDIN_HELP = (f"Read the customer's ID document (dni:NUMBER, ce:NUMBER, passport:NUMBER) "
+                 f"from standard input (after any PINs); else ${CUSTOMER_ID_ENV}.")
+
+# ===================================================== end of PINs and privileged acts (#10)
+
+
 @click.group(cls=PosGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
@@ -143,16 +286,44 @@ def clerk() -> None:
 @clerk.command("add")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["clerk", "manager"]), default="clerk", show_default=True)
-@click.option("--pin", default=None, help="PIN (4–8 digits); prompted when omitted.")
+@manager_required(optional=True)
 @click.pass_context
-def clerk_add(ctx: click.Context, name: str, role: str, pin: str | None) -> None:
-    """Register a clerk or manager."""
-    if pin is None:
-        if not sys.stdin.isatty():
-            _fail("pin: --pin is required when no terminal is attached.", EXIT_BAD_INPUT)
-        pin = click.prompt("PIN", hide_input=True, confirmation_prompt=True)
-    view = _shop(ctx).add_clerk(name, role, pin or "")
+def clerk_add(ctx: click.Context, name: str, role: str, manager: ClerkView | None) -> None:
+    """Register a clerk or manager, authorised by a manager (--manager); only the first manager
+    of a new ledger needs none. The new PIN comes from $POS_NEW_PIN, --pin-stdin or a prompt."""
+    view = _shop(ctx).add_clerk(name, role, _new_pin(ctx), by=manager)
     click.echo(f"{view.name} ({view.role})")
+
+
+@clerk.command("deactivate")
+@click.argument("name")
+@manager_required
+@click.pass_context
+def clerk_deactivate(ctx: click.Context, name: str, manager: ClerkView) -> None:
+    """Retire a clerk: they can no longer log in (their sales keep their name)."""
+    from pos.i18n import _
+
+    view = _shop(ctx).deactivate_clerk(manager, name)
+    click.echo(_("{name} deactivated.", name=view.name))
+
+
+@clerk.command("set-pin")
+@click.argument("name")
+@manager_required(optional=True)
+@click.pass_context
+def clerk_set_pin(ctx: click.Context, name: str, manager: ClerkView | None) -> None:
+    """Change a PIN: a manager's (--manager), or the clerk's own with the old PIN ($POS_PIN).
+    The new PIN comes from $POS_NEW_PIN, --pin-stdin or a prompt."""
+    from pos.i18n import _
+
+    shop = _shop(ctx)
+    if manager is None:
+        old = _secret(ctx, PIN_ENV, _("Current PIN of {name}", name=name))
+        by = shop.authorise(name, old, act=_act(ctx))
+    else:
+        by = manager
+    view = shop.set_pin(name, _new_pin(ctx), by=by)
+    click.echo(_("New PIN set for {name}.", name=view.name))
 
 
 @clerk.command("list")
@@ -163,36 +334,31 @@ def clerk_list(ctx: click.Context) -> None:
         click.echo(f"{view.name}\t{view.role}")
 
 
-def _login(ctx: click.Context, name: str, pin: str, manager: bool = False):  # noqa: ANN202
-    return _shop(ctx).login(name, pin, manager=manager)
-
-
 @main.command()
-@click.option("--clerk", "clerk_name", required=True)
-@click.option("--pin", required=True)
 @click.option("--operator", required=True, help="claro, movistar, entel, bitel (or its key).")
 @click.option("--phone", required=True, help="9 digits starting with 9.")
 @click.option("--amount", required=True, help="Soles, e.g. 20 or 20.50.")
-@click.option("--id", "id_spec", default=None, help="dni:12345678, ce:NUMBER, passport:NUMBER.")
+@click.option("--id-stdin", is_flag=True, help=ID_STDIN_HELP)
 @click.option("--pay", "method", required=True, help="cash, card, yape or plin.")
 @click.option("--tendered", default=None, help="Cash received (cash; default: exact amount).")
 @click.option("--card", "card_spec", default=None, help="BRAND:LAST4:AUTH, e.g. visa:4242:A1B2C3.")
 @click.option("--op-number", default=None, help="Yape/Plin operation number.")
 @click.option("--request-id", default=None, help="Idempotency key: the same key never sells twice.")
+@clerk_required
 @click.pass_context
-def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: str, amount: str,
-         id_spec: str | None, method: str, tendered: str | None, card_spec: str | None,
+def sell(ctx: click.Context, clerk: ClerkView, operator: str, phone: str, amount: str,
+         id_stdin: bool, method: str, tendered: str | None, card_spec: str | None,
          op_number: str | None, request_id: str | None) -> None:
     """Sell a top-up. Prints the ticket number first, then the change."""
     from pos.domain.money import format_money
     from pos.i18n import _
 
     shop = _shop(ctx)
+    id_spec = _customer_id(ctx, id_stdin, ask=shop.settings.shop.require_id)
     draft = shop.build_draft(operator=operator, phone=phone, amount=amount, method=method,
                              id_spec=id_spec, tendered=tendered, card_spec=card_spec,
                              op_number=op_number)
-    who = _login(ctx, clerk_name, pin)
-    result = shop.sell(who, draft, request_id=request_id)
+    result = shop.sell(clerk, draft, request_id=request_id)
     click.echo(result.ticket)
     click.echo(_("Change: {change}", change=format_money(result.change)))
     outcome = result.print_outcome
@@ -206,15 +372,13 @@ def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: st
 @main.command()
 @click.argument("ticket")
 @click.option("--reason", required=True)
-@click.option("--clerk", "clerk_name", required=True, help="The authorising manager.")
-@click.option("--pin", required=True)
+@manager_required
 @click.pass_context
-def void(ctx: click.Context, ticket: str, reason: str, clerk_name: str, pin: str) -> None:
+def void(ctx: click.Context, ticket: str, reason: str, manager: ClerkView) -> None:
     """Void a sale with a reversing entry (manager only)."""
     from pos.services import normalise_ticket
 
     ticket = normalise_ticket(ticket)
-    manager = _login(ctx, clerk_name, pin, manager=True)
     result = _shop(ctx).void(ticket, reason, manager)
     click.echo(result.ticket)
     _warn_unprinted(result.print_outcome)
@@ -237,10 +401,12 @@ def _parse_date(value: str | None) -> date | None:
 @click.option("--date", "day", default=None, help="Business date YYYY-MM-DD.")
 @click.option("--phone", default=None)
 @click.option("--ticket", default=None)
-@click.option("--id", "id_spec", default=None, help="dni:12345678 …")
+@click.option("--by-id", is_flag=True, help="Only the sales of the customer whose ID document "
+              f"is in ${CUSTOMER_ID_ENV} (or read by --id-stdin, or asked on a terminal).")
+@click.option("--id-stdin", is_flag=True, help="Read that ID document from standard input.")
 @click.pass_context
 def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str | None,
-            id_spec: str | None) -> None:
+            by_id: bool, id_stdin: bool) -> None:
     """Sales and voids, newest first (tab-separated)."""
     from pos.domain.identity import parse_id_spec
     from pos.domain.money import format_money
@@ -251,7 +417,16 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
 
     when = _parse_date(day)
     # An empty filter is a mistake, not "no filter": check every given value.
-    document = parse_id_spec(id_spec) if id_spec is not None else None
+    document = None
+    if by_id or id_stdin:
+        id_spec = _customer_id(ctx, id_stdin, ask=True)
+        if id_spec is None:
+            from pos.domain.errors import ValidationError
+            from pos.i18n import N_
+
+            raise ValidationError("id", N_("No ID document given: set {env} or use "
+                                           "--id-stdin."), env=CUSTOMER_ID_ENV)
+        document = parse_id_spec(id_spec)
     if phone is not None:
         parse_phone(phone)
     if ticket is not None:
@@ -408,34 +583,16 @@ def shift() -> None:
 
 
 @shift.command("open")
-@click.option("--clerk", "clerk_name", required=True)
-@click.option("--pin", required=True)
 @click.option("--float", "float_amount", required=True, help="Starting cash in the drawer.")
+@clerk_required
 @click.pass_context
-def shift_open(ctx: click.Context, clerk_name: str, pin: str, float_amount: str) -> None:
+def shift_open(ctx: click.Context, clerk: ClerkView, float_amount: str) -> None:
     """Open a shift with its starting cash (float)."""
     from pos.domain.money import format_money
 
     amount = _amount(float_amount, "float")
-    who = _login(ctx, clerk_name, pin)
-    view = _shop(ctx).open_shift(who, amount)
+    view = _shop(ctx).open_shift(clerk, amount)
     click.echo(f"{view.ticket}\t{view.clerk}\t{format_money(view.float_amount)}")
-
-
-def _manager_pin_login(ctx: click.Context, name: str):  # noqa: ANN202
-    """A manager authorising an act: the PIN comes from $POS_MANAGER_PIN or a hidden prompt,
-    never from the command line (where `ps` would show it)."""
-    import os
-
-    from pos.i18n import _
-
-    pin = os.environ.get("POS_MANAGER_PIN")
-    if pin is None:
-        if not sys.stdin.isatty():
-            _fail(_("manager: give the manager's PIN in POS_MANAGER_PIN (no terminal to ask "
-                    "on)."), EXIT_BAD_INPUT)
-        pin = click.prompt(_("PIN of {name}", name=name), hide_input=True)
-    return _login(ctx, name, pin or "", manager=True)
 
 
 def _count(counted: str | None, count_spec: str | None) -> tuple[Any, Any]:
@@ -463,26 +620,23 @@ COUNT_HELP = "Count by denomination, e.g. 100:1,20:3,0.50:4 (instead of or with 
 
 
 @shift.command("close")
-@click.option("--clerk", "clerk_name", required=True)
-@click.option("--pin", required=True)
 @click.option("--counted", default=None, help="Cash counted in the drawer (total).")
 @click.option("--count", "count_spec", default=None, help=COUNT_HELP)
-@click.option("--manager", "manager_name", default=None,
-              help="Manager accepting a difference beyond the tolerance (PIN from "
-                   "$POS_MANAGER_PIN or asked).")
+@manager_required(optional=True)
+@clerk_required
 @click.pass_context
-def shift_close(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
-                count_spec: str | None, manager_name: str | None) -> None:
-    """Close the open shift with the drawer count; prints expected vs counted."""
+def shift_close(ctx: click.Context, clerk: ClerkView, manager: ClerkView | None,
+                counted: str | None, count_spec: str | None) -> None:
+    """Close the open shift with the drawer count; prints expected vs counted.
+
+    --manager (with its PIN) accepts a difference beyond [cash] tolerance."""
     from pos.domain.errors import ValidationError
     from pos.i18n import N_
 
     amount, pieces = _count(counted, count_spec)
     if amount is None and pieces is None:
         raise ValidationError("counted", N_("Count the cash in the drawer."))
-    who = _login(ctx, clerk_name, pin)
-    manager = _manager_pin_login(ctx, manager_name) if manager_name else None
-    result = _shop(ctx).close_shift(who, amount, pieces=pieces, manager=manager)
+    result = _shop(ctx).close_shift(clerk, amount, pieces=pieces, manager=manager)
     click.echo(result.entry.ticket)
     _echo_count(result.expected, result.counted)
     _warn_unprinted(result.print_outcome)
@@ -494,34 +648,27 @@ def cash() -> None:
 
 
 @cash.command("out")
-@click.option("--clerk", "clerk_name", required=True)
-@click.option("--pin", required=True)
 @click.option("--amount", required=True, help="Soles taken out.")
 @click.option("--reason", required=True, help="What it is for (retiro, compra de bolsas…).")
-@click.option("--manager", "manager_name", required=True,
-              help="Manager authorising it (PIN from $POS_MANAGER_PIN or asked).")
+@manager_required
+@clerk_required
 @click.pass_context
-def cash_out(ctx: click.Context, clerk_name: str, pin: str, amount: str, reason: str,
-             manager_name: str) -> None:
+def cash_out(ctx: click.Context, clerk: ClerkView, manager: ClerkView, amount: str,
+             reason: str) -> None:
     """Pay-out: cash leaves the drawer (needs a manager's PIN); prints its slip."""
     value = _amount(amount, "amount")
-    who = _login(ctx, clerk_name, pin)
-    manager = _manager_pin_login(ctx, manager_name)
-    moved = _shop(ctx).pay_out(who, value, reason, manager)
-    _echo_movement(moved)
+    _echo_movement(_shop(ctx).pay_out(clerk, value, reason, manager))
 
 
 @cash.command("in")
-@click.option("--clerk", "clerk_name", required=True)
-@click.option("--pin", required=True)
 @click.option("--amount", required=True, help="Soles put in.")
 @click.option("--reason", required=True, help="Where it comes from (sencillo, préstamo…).")
+@clerk_required
 @click.pass_context
-def cash_in(ctx: click.Context, clerk_name: str, pin: str, amount: str, reason: str) -> None:
+def cash_in(ctx: click.Context, clerk: ClerkView, amount: str, reason: str) -> None:
     """Pay-in: cash put into the drawer; prints its slip."""
     value = _amount(amount, "amount")
-    who = _login(ctx, clerk_name, pin)
-    _echo_movement(_shop(ctx).pay_in(who, value, reason))
+    _echo_movement(_shop(ctx).pay_in(clerk, value, reason))
 
 
 def _echo_movement(moved: Any) -> None:
@@ -549,14 +696,12 @@ def clock_status(ctx: click.Context) -> None:
 
 
 @clock.command("confirm")
-@click.option("--manager", "manager_name", required=True,
-              help="Manager confirming the date (PIN from $POS_MANAGER_PIN or asked).")
+@manager_required
 @click.pass_context
-def clock_confirm(ctx: click.Context, manager_name: str) -> None:
+def clock_confirm(ctx: click.Context, manager: ClerkView) -> None:
     """A manager confirms that the PC's date and time are right now."""
     from pos.i18n import _
 
-    manager = _manager_pin_login(ctx, manager_name)
     when = _shop(ctx).confirm_clock(manager)
     click.echo(_("Clock confirmed: {when}", when=when.strftime("%Y-%m-%d %H:%M")))
 
@@ -577,10 +722,9 @@ def report_x(ctx: click.Context, day: str | None, no_print: bool) -> None:
     _echo_report(shop, shop.report_x(_parse_date(day), print_now=not no_print))
 
 
-def _close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+def _close_day(ctx: click.Context, manager: ClerkView, counted: str | None,
                count_spec: str | None) -> None:
     amount, pieces = _count(counted, count_spec)
-    manager = _login(ctx, clerk_name, pin, manager=True)
     shop = _shop(ctx)
     _echo_report(shop, shop.close_day(manager, amount, pieces=pieces))
 
@@ -589,15 +733,14 @@ Z_COUNTED_HELP = "Only with a shift still open: its drawer count, to close it be
 
 
 @report.command("z")
-@click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
-@click.option("--pin", required=True)
 @click.option("--counted", default=None, help=Z_COUNTED_HELP)
 @click.option("--count", "count_spec", default=None, help=COUNT_HELP)
+@manager_required
 @click.pass_context
-def report_z(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+def report_z(ctx: click.Context, manager: ClerkView, counted: str | None,
              count_spec: str | None) -> None:
     """Close this terminal's period since the last Z; same as close-day."""
-    _close_day(ctx, clerk_name, pin, counted, count_spec)
+    _close_day(ctx, manager, counted, count_spec)
 
 
 @report.command("shop")
@@ -612,15 +755,14 @@ def report_shop(ctx: click.Context, day: str) -> None:
 
 
 @main.command("close-day")
-@click.option("--clerk", "clerk_name", required=True, help="The closing manager.")
-@click.option("--pin", required=True)
 @click.option("--counted", default=None, help=Z_COUNTED_HELP)
 @click.option("--count", "count_spec", default=None, help=COUNT_HELP)
+@manager_required
 @click.pass_context
-def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None,
+def close_day(ctx: click.Context, manager: ClerkView, counted: str | None,
               count_spec: str | None) -> None:
     """Close this terminal's period since the last Z: the Z report, printed and shown."""
-    _close_day(ctx, clerk_name, pin, counted, count_spec)
+    _close_day(ctx, manager, counted, count_spec)
 
 
 @main.command("export")
@@ -638,9 +780,10 @@ def close_day(ctx: click.Context, clerk_name: str, pin: str, counted: str | None
               help="CSV for a spreadsheet's locale: es-PE (`,` and decimal point) or es-ES "
                    "(`;` and decimal comma); standard is `;` and decimal point.")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
+@manager_required  # exports carry customer data
 @click.pass_context
 def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: str,
-           headers: str, dialect: str, force: bool) -> None:
+           headers: str, dialect: str, force: bool, manager: ClerkView) -> None:
     """One row per journal entry, for the accountant (CSV, JSON, XLSX)."""
     from pathlib import Path
 

@@ -154,6 +154,14 @@ class CashSettings(_Section):
     max_clock_jump_days: int = Field(7, ge=1, le=366)
 
 
+class SecuritySettings(_Section):
+    """PIN throttling: after `max_failures` wrong PINs in a row a clerk is locked out."""
+
+    max_failures: int = Field(5, ge=1, le=50)
+    lockout_minutes: int = Field(5, ge=1, le=24 * 60)
+    failure_delay: float = Field(0.5, ge=0, le=10)  # seconds, after each wrong PIN
+
+
 class UISettings(_Section):
     idle_lock_minutes: int = Field(5, ge=0, le=240)
     theme: str = "textual-dark"
@@ -178,6 +186,7 @@ class SettingsModel(_Section):
     receipt: ReceiptSettings = ReceiptSettings()
     cash: CashSettings = CashSettings()
     ui: UISettings = UISettings()
+    security: SecuritySettings = SecuritySettings()
 
     @field_validator("operators")
     @classmethod
@@ -225,6 +234,10 @@ class Settings:
     @property
     def ui(self) -> UISettings:
         return self.model.ui
+
+    @property
+    def security(self) -> SecuritySettings:
+        return self.model.security
 
     @cached_property
     def operators(self) -> dict[str, Operator]:

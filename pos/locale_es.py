@@ -587,4 +587,40 @@ MESSAGES: dict[str, str] = {
     "{count} receipt(s) NOT printed; they wait in the print queue.":
         "{count} ticket(s) NO impreso(s); esperan en la cola de impresión.",
     # end of sheets (#15)
+    # auth (#10): manager PIN for privileged acts, PIN lockout, clerk records
+    'No PIN given: set {env}, use --pin-stdin, or run it on a terminal to be asked.':
+        'Falta el PIN: defina {env}, use --pin-stdin o ejecútelo en una terminal para que '
+        'se lo pida.',
+    'New PIN': 'PIN nuevo',
+    '{name} deactivated.': '{name} desactivado.',
+    'New PIN set for {name}.': 'PIN nuevo guardado para {name}.',
+    'Standard input ended before this value.': 'La entrada estándar terminó antes de este dato.',
+    'Current PIN of {name}': 'PIN actual de {name}',
+    'PIN of manager {name}': 'PIN del encargado {name}',
+    'Customer ID (dni:NUMBER, ce:NUMBER or passport:NUMBER)':
+        'Documento del cliente (dni:NÚMERO, ce:NÚMERO o passport:NÚMERO)',
+    'No ID document given: set {env} or use --id-stdin.':
+        'Falta el documento: defina {env} o use --id-stdin.',
+    'the record was changed outside the app (role, PIN or state edited in the database)':
+        'el registro fue cambiado fuera de la aplicación (rol, PIN o estado editados en la '
+        'base de datos)',
+    'the record was not created by the app (no event records it)':
+        'el registro no lo creó la aplicación (ningún evento lo registra)',
+    'the record differs from its last recorded change (an older copy was put back)':
+        'el registro difiere de su último cambio registrado (se repuso una copia anterior)',
+    'clerk {name}': 'cajero {name}',
+    'the record was deleted from the database': 'el registro fue borrado de la base de datos',
+    'There is no active clerk named {name}.': 'No hay un cajero activo llamado {name}.',
+    'Too many wrong PINs: {name} is locked until {time}.':
+        'Demasiados PIN incorrectos: {name} está bloqueado hasta las {time}.',
+    'The record of clerk {name} cannot be trusted: {reason}. Run pos verify.':
+        'El registro del cajero {name} no es confiable: {reason}. Ejecute pos verify.',
+    "Only a manager can add clerks: a manager's name and PIN are needed.":
+        'Solo un encargado puede agregar cajeros: se necesitan su nombre y su PIN.',
+    'The first clerk of a new ledger must be a manager.':
+        'El primer cajero de un registro nuevo debe ser encargado.',
+    '{name} is the last active manager: add another manager first.':
+        '{name} es el último encargado activo: agregue antes otro encargado.',
+    # end of auth (#10)
 }
+

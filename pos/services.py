@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import re
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -47,7 +48,20 @@ from pos.domain.phone import Phone, group_phone, parse_phone  # noqa: F401
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
 from pos.ledger import database, journal, witness
-from pos.ledger.clerks import check_pin, hash_pin
+from pos.ledger.clerks import (
+    PIN_FAILED,
+    PIN_RESET,
+    SEALED,
+    check_pin,
+    clerk_event_detail,
+    clerk_mac,
+    hash_pin,
+    is_sealed,
+    last_clerk_events,
+    recent_failures,
+    record_problem,
+    verify_clerks,
+)
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import Clerk, EventEntry, JournalEntry, PrintJob
 
@@ -145,6 +159,7 @@ class Shop(DayClose):
                            or s.exec(select(EventEntry.id).limit(1)).first() is not None)
         self._key = database.load_or_create_key(self.settings.key_path,
                                                 ledger_has_entries=has_entries)
+        self._seal_clerks()
         self.log_event("start", f"series {self.series}")
 
     def close(self) -> None:
@@ -269,39 +284,193 @@ class Shop(DayClose):
             rows = s.exec(select(Clerk).where(Clerk.active).order_by(Clerk.name)).all()
             return [ClerkView(c.name, c.role) for c in rows]
 
-    def add_clerk(self, name: str, role: str, pin: str) -> ClerkView:
-        """Register a clerk or manager; the PIN is 4–8 digits, stored only as a scrypt hash."""
+    def add_clerk(self, name: str, role: str, pin: str, *,
+                  by: ClerkView | None = None) -> ClerkView:
+        """Register a clerk or manager, authorised by manager `by`; the PIN (4–8 digits) is
+        stored only as a scrypt hash. Without `by`, only the first manager of a ledger with
+        no clerk at all."""
         name = (name or "").strip()
         if not name or len(name) > 40 or not name.isprintable():
             raise ValidationError("name", N_("The name must have 1 to 40 letters."))
         if role not in ROLES:
             raise ValidationError("role", N_("The role must be clerk or manager."))
-        if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
-            raise ValidationError("pin", N_("The PIN has 4 to 8 digits."))
+        check_new_pin(pin)
         clerk = Clerk(name=name, role=role, pin_hash=hash_pin(pin),
                       created_at=journal.utc_now_text(self.clock()))
 
         def work(s: Session) -> None:
+            journal.lock_series(s, "clerks")  # two first managers at once: one wins
+            if by is None:
+                if s.exec(select(Clerk.id).limit(1)).first() is not None:
+                    raise AuthError(_("Only a manager can add clerks: a manager's name and "
+                                      "PIN are needed."))
+                if role != "manager":
+                    raise ValidationError("role", N_("The first clerk of a new ledger must "
+                                                     "be a manager."))
+            else:
+                self._require_manager(s, by)
             if s.exec(select(Clerk).where(Clerk.name == name)).first() is not None:
                 raise ValidationError("name", N_("There is already a clerk named {name}."),
                                       name=name)
-            s.add(clerk)
+            self._store_clerk(s, clerk, "clerk_added", by)
 
         self._write(work)
-        self.log_event("clerk_added", f"{name} ({role})")
         return ClerkView(name, role)
 
-    def login(self, name: str, pin: str, *, manager: bool = False) -> ClerkView:
-        """Check a clerk's PIN; `manager=True` also requires the manager role."""
+    def deactivate_clerk(self, manager: ClerkView, name: str) -> ClerkView:
+        """A manager retires a clerk (the row stays, its sales keep their name). The last
+        active manager cannot be deactivated."""
+
+        def work(s: Session) -> ClerkView:
+            journal.lock_series(s, "clerks")
+            self._require_manager(s, manager)
+            row = self._active_clerk(s, name)
+            if row.role == "manager":
+                managers = s.exec(select(Clerk.id).where(Clerk.role == "manager",
+                                                         Clerk.active)).all()
+                if len(managers) <= 1:
+                    raise ValidationError("name", N_("{name} is the last active manager: add "
+                                                     "another manager first."), name=row.name)
+            row.active = False
+            self._store_clerk(s, row, "clerk_deactivated", manager)
+            return ClerkView(row.name, row.role)
+
+        return self._write(work)
+
+    def set_pin(self, name: str, pin: str, *, by: ClerkView) -> ClerkView:
+        """A new PIN for `name`, set by that clerk (authorised with the old PIN) or by a
+        manager. Clears the clerk's run of wrong PINs."""
+        check_new_pin(pin)
+        pin_hash = hash_pin(pin)
+
+        def work(s: Session) -> ClerkView:
+            journal.lock_series(s, "clerks")
+            row = self._active_clerk(s, name)
+            if by.name != row.name:
+                self._require_manager(s, by)
+            row.pin_hash = pin_hash
+            self._store_clerk(s, row, "clerk_pin_set", by)
+            journal.append_event(s, self.key, series=self.series, kind=PIN_RESET,
+                                 detail=row.name, now=self.clock())
+            return ClerkView(row.name, row.role)
+
+        return self._write(work)
+
+    def _active_clerk(self, s: Session, name: str) -> Clerk:
+        name = (name or "").strip()
+        row = s.exec(select(Clerk).where(Clerk.name == name, Clerk.active)).first()
+        if row is None:
+            raise ValidationError("name", N_("There is no active clerk named {name}."),
+                                  name=name[:40])
+        return row
+
+    def _require_manager(self, s: Session, who: ClerkView) -> None:
+        """`who` must still be an active manager with an untouched record."""
+        row = s.exec(select(Clerk).where(Clerk.name == who.name, Clerk.active)).first()
+        if row is None or row.role != "manager" or not who.is_manager:
+            raise AuthError(_("{name} is not a manager.", name=who.name))
+        problem = record_problem(self.key, row, last_clerk_events(s).get(row.name))
+        if problem is not None:
+            raise LedgerError(_("The record of clerk {name} cannot be trusted: {reason}. "
+                                "Run pos verify.", name=row.name, reason=problem))
+
+    def _store_clerk(self, s: Session, row: Clerk, kind: str, by: ClerkView | None) -> None:
+        """Save a clerk row with a fresh MAC, and the change as a chained event."""
+        row.mac = clerk_mac(self.key, row)
+        s.add(row)
+        s.flush()
+        journal.append_event(s, self.key, series=self.series, kind=kind,
+                             detail=clerk_event_detail(row, by.name if by else None),
+                             now=self.clock())
+
+    def _seal_clerks(self) -> None:
+        """Once per ledger: MAC the clerk rows written before clerk records were sealed."""
         with self._reader() as s:
-            clerk = s.exec(select(Clerk).where(Clerk.name == (name or "").strip(),
-                                               Clerk.active)).first()
-        if clerk is None or not check_pin(pin or "", clerk.pin_hash):
-            self.log_event("login_failed", (name or "")[:40])
+            if is_sealed(s):
+                return
+
+        def work(s: Session) -> None:
+            journal.lock_series(s, "clerks")
+            if is_sealed(s):
+                return
+            rows = s.exec(select(Clerk).order_by(col(Clerk.id))).all()
+            for row in rows:
+                self._store_clerk(s, row, "clerk_sealed", None)
+            journal.append_event(s, self.key, series=self.series, kind=SEALED,
+                                 detail=str(len(rows)), now=self.clock())
+
+        self._write(work)
+
+    def authorise(self, name: str, pin: str, *, manager: bool = False,
+                  act: str | None = None) -> ClerkView:
+        """Check a clerk's PIN; `manager=True` also requires the manager role.
+
+        Throttled per clerk from the ledger itself: after `[security] max_failures` wrong
+        PINs in a row the clerk is locked for `lockout_minutes` (each further wrong PIN locks
+        again), whichever process or terminal asks. Each wrong PIN is a chained event; `act`
+        names a privileged act, recorded as an event when authorised.
+        """
+        name = (name or "").strip()
+        rules = self.settings.security
+        now = self.clock()
+
+        def locked_until(failures: list[str]) -> datetime | None:
+            if len(failures) < rules.max_failures:
+                return None
+            until = journal.parse_utc(failures[0]) + timedelta(minutes=rules.lockout_minutes)
+            return until if until > now else None
+
+        def work(s: Session) -> tuple[str, Clerk | None, datetime | None]:
+            journal.lock_series(s, f"pin:{name}")  # parallel guesses queue up
+            failures = recent_failures(s, name, rules.max_failures)
+            until = locked_until(failures)
+            if until is not None:
+                return "locked", None, until
+            row = s.exec(select(Clerk).where(Clerk.name == name, Clerk.active)).first()
+            if row is None or not check_pin(pin or "", row.pin_hash):
+                event = journal.append_event(s, self.key, series=self.series, kind=PIN_FAILED,
+                                             detail=name[:40], now=now)
+                return "wrong", None, locked_until([event.created_at, *failures])
+            problem = record_problem(self.key, row, last_clerk_events(s).get(row.name))
+            if problem is not None:
+                journal.append_event(s, self.key, series=self.series, kind="clerk_refused",
+                                     detail=f"{row.name}: {problem}", now=now)
+                return problem, None, None
+            if failures:
+                journal.append_event(s, self.key, series=self.series, kind=PIN_RESET,
+                                     detail=row.name, now=now)
+            if act and (not manager or row.role == "manager"):
+                journal.append_event(s, self.key, series=self.series, kind="authorised",
+                                     detail=f"{act}: {row.name}", now=now)
+            return "ok", row, None
+
+        outcome, row, until = self._write(work)
+        if outcome == "locked" or (outcome == "wrong" and until is not None):
+            if outcome == "wrong":
+                time.sleep(rules.failure_delay)
+            assert until is not None
+            raise AuthError(_("Too many wrong PINs: {name} is locked until {time}.",
+                              name=name[:40], time=self._local_moment(until)))
+        if outcome == "wrong":
+            time.sleep(rules.failure_delay)
             raise AuthError(_("Wrong name or PIN."))
-        if manager and clerk.role != "manager":
-            raise AuthError(_("{name} is not a manager.", name=clerk.name))
-        return ClerkView(clerk.name, clerk.role)
+        if row is None:
+            raise LedgerError(_("The record of clerk {name} cannot be trusted: {reason}. "
+                                "Run pos verify.", name=name, reason=outcome))
+        if manager and row.role != "manager":
+            raise AuthError(_("{name} is not a manager.", name=row.name))
+        return ClerkView(row.name, row.role)
+
+    def login(self, name: str, pin: str, *, manager: bool = False) -> ClerkView:
+        """A clerk (or, with `manager=True`, a manager) logs in: `authorise` without an act."""
+        return self.authorise(name, pin, manager=manager)
+
+    def _local_moment(self, moment: datetime) -> str:
+        """A moment as the shop reads it: the time, and the date when it is not today."""
+        local = moment.astimezone(self.tz)
+        if local.date() == self.clock().astimezone(self.tz).date():
+            return local.strftime("%H:%M:%S")
+        return local.strftime("%Y-%m-%d %H:%M:%S")
 
     # -- selling -------------------------------------------------------------------------
 
@@ -698,6 +867,7 @@ class Shop(DayClose):
         with self._reader() as s:
             result = journal.verify(s, self.key, progress)
             self._check_head(s, result)
+            verify_clerks(s, self.key)
         return result
 
     def _check_head(self, s: Session, result: journal.VerifyResult) -> None:
@@ -767,6 +937,12 @@ def printer_fault_text(reason: str) -> str:
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
+
+
+def check_new_pin(pin: str) -> None:
+    """A PIN has 4 to 8 digits."""
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
+        raise ValidationError("pin", N_("The PIN has 4 to 8 digits."))
 
 
 def check_request_id(request_id: str | None) -> None:

@@ -20,6 +20,7 @@ BASE_CONFIG: dict[str, Any] = {
              "address": "Jr. Huallaga 123, Lima", "series": "R001"},
     "ledger": {"url": "sqlite:///ledger.db", "key_file": "ledger.key"},
     "printer": {"kind": "file", "path": "out/printer.bin", "width": 48},
+    "security": {"failure_delay": 0},  # lockout tests make many wrong PINs
 }
 
 
@@ -106,8 +107,8 @@ def new_shop(settings: Any, clock: Clock) -> Any:
 
     set_locale("es_PE")
     opened = Shop.open(settings, clock=clock)
-    opened.add_clerk("Rosa", "manager", "1234")
-    opened.add_clerk("Juan", "clerk", "5678")
+    rosa = opened.add_clerk("Rosa", "manager", "1234")
+    opened.add_clerk("Juan", "clerk", "5678", by=rosa)
     return opened
 
 

@@ -17,8 +17,11 @@ from click.testing import CliRunner, Result
 
 ROOT = Path(__file__).resolve().parents[1]
 
-SELL = ["sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
-        "--phone", "987 654 321", "--amount", "20", "--id", "dni:45678912"]
+SELL = ["sell", "--clerk", "Juan", "--operator", "claro", "--phone", "987 654 321",
+        "--amount", "20"]
+# PINs and the customer's ID never go on the command line (`ps` shows it): the environment.
+JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
+ROSA = {"POS_MANAGER_PIN": "1234"}
 
 
 @pytest.fixture
@@ -34,10 +37,10 @@ def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     set_locale("es_PE")  # the CLI sets the process-wide language from config
 
 
-def pos(*args: str) -> Result:
+def pos(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
     from pos.cli import main
 
-    result = CliRunner().invoke(main, list(args))
+    result = CliRunner().invoke(main, list(args), env=env, input=input)
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
@@ -45,11 +48,12 @@ def pos(*args: str) -> Result:
 
 @pytest.fixture
 def staffed(shop_dir: Path) -> Path:
-    assert pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234").exit_code == 0
-    assert pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+    assert pos("clerk", "add", "Rosa", "--role", "manager",
+               env={"POS_NEW_PIN": "1234"}).exit_code == 0
+    assert pos("clerk", "add", "Juan", "--manager", "Rosa",
+               env={**ROSA, "POS_NEW_PIN": "5678"}).exit_code == 0
     # Sales need an open shift: Juan's, with an empty drawer, is R001-00000001.
-    assert pos("shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "0",
-               ).exit_code == 0
+    assert pos("shift", "open", "--clerk", "Juan", "--float", "0", env=JUAN).exit_code == 0
     return shop_dir
 
 
@@ -68,21 +72,28 @@ def journal_count() -> int:
 
 # -- clerks --------------------------------------------------------------------------------
 
+def sell(*args: str, env: dict[str, str] | None = None) -> Result:
+    """`pos sell` as Juan (PIN and customer ID from the environment)."""
+    return pos(*SELL, *args, env=JUAN if env is None else env)
+
+
 def test_clerk_add_and_list(shop_dir: Path) -> None:
-    result = pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234")
+    result = pos("clerk", "add", "Rosa", "--role", "manager", env={"POS_NEW_PIN": "1234"})
     assert (result.exit_code, result.stdout) == (0, "Rosa (manager)\n")
     assert pos("clerk", "list").stdout == "Rosa\tmanager\n"
     assert (shop_dir / "ledger.db").is_file() and (shop_dir / "ledger.key").is_file()
 
 
-@pytest.mark.parametrize(("args", "says"), [
-    (["Ana", "--pin", "12"], "PIN"),
-    (["Ana", "--pin", "abcd"], "PIN"),
-    (["", "--pin", "1234"], "nombre"),
-    (["Ana"], "--pin"),  # no terminal to prompt on
+@pytest.mark.parametrize(("args", "env", "says"), [
+    (["Ana"], {"POS_NEW_PIN": "12"}, "PIN"),
+    (["Ana"], {"POS_NEW_PIN": "abcd"}, "PIN"),
+    ([""], {"POS_NEW_PIN": "1234"}, "nombre"),
+    (["Ana"], {}, "POS_NEW_PIN"),  # no terminal to prompt on
+    (["Ana", "--pin", "1234"], {}, "--pin"),  # no option takes a PIN
 ])
-def test_clerk_add_refused(shop_dir: Path, args: list[str], says: str) -> None:
-    result = pos("clerk", "add", *args)
+def test_clerk_add_refused(shop_dir: Path, args: list[str], env: dict[str, str],
+                           says: str) -> None:
+    result = pos("clerk", "add", *args, "--role", "manager", env=env)
     assert result.exit_code == 2
     assert says in result.stderr
     assert pos("clerk", "list").stdout == ""
@@ -91,13 +102,13 @@ def test_clerk_add_refused(shop_dir: Path, args: list[str], says: str) -> None:
 # -- selling -------------------------------------------------------------------------------
 
 def test_sell_prints_ticket_then_change(staffed: Path) -> None:
-    result = pos(*SELL, "--pay", "cash", "--tendered", "50")
+    result = sell("--pay", "cash", "--tendered", "50")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == ["R001-00000002", "Vuelto: S/ 30.00"]
     assert result.stderr == ""
-    card = pos(*SELL, "--pay", "card", "--card", "visa:4242:A1B2C3")
+    card = sell("--pay", "card", "--card", "visa:4242:A1B2C3")
     assert card.stdout.splitlines()[0] == "R001-00000003"
-    yape = pos(*SELL, "--pay", "yape", "--op-number", "12345678")
+    yape = sell("--pay", "yape", "--op-number", "12345678")
     assert yape.stdout.splitlines()[0] == "R001-00000004"
     assert journal_count() == 4
     text = pos("receipt-text", "receipts-out/printer.bin")
@@ -108,8 +119,8 @@ def test_sell_prints_ticket_then_change(staffed: Path) -> None:
 
 
 def test_sell_request_id(staffed: Path) -> None:
-    first = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
-    again = pos(*SELL, "--pay", "cash", "--request-id", "abc-1")
+    first = sell("--pay", "cash", "--request-id", "abc-1")
+    again = sell("--pay", "cash", "--request-id", "abc-1")
     assert first.stdout.splitlines()[0] == again.stdout.splitlines()[0] == "R001-00000002"
     assert journal_count() == 2
 
@@ -134,6 +145,8 @@ BAD_SALES = [
 def _sell_args(changes: dict[str, str]) -> list[str]:
     args = list(SELL)
     for option, value in changes.items():
+        if option == "--id":
+            continue  # given through the environment: see _sell_env
         if option in args:
             args[args.index(option) + 1] = value
         else:
@@ -143,10 +156,14 @@ def _sell_args(changes: dict[str, str]) -> list[str]:
     return args
 
 
+def _sell_env(changes: dict[str, str]) -> dict[str, str]:
+    return {**JUAN, "POS_CUSTOMER_ID": changes.get("--id", JUAN["POS_CUSTOMER_ID"])}
+
+
 @pytest.mark.parametrize(("changes", "label", "reason"), BAD_SALES)
 def test_bad_sale_refused_in_spanish(staffed: Path, changes: dict[str, str], label: str,
                                      reason: str) -> None:
-    result = pos(*_sell_args(changes))
+    result = pos(*_sell_args(changes), env=_sell_env(changes))
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     first = result.stderr.splitlines()[0]
@@ -157,25 +174,24 @@ def test_bad_sale_refused_in_spanish(staffed: Path, changes: dict[str, str], lab
 
 def test_bad_sale_refused_in_english(staffed: Path) -> None:
     set_config(staffed, 'locale = "es_PE"', 'locale = "en"')
-    result = pos(*_sell_args({"--phone": "98765432"}))
+    result = pos(*_sell_args({"--phone": "98765432"}), env=JUAN)
     assert result.exit_code == 2
     assert result.stderr == "phone: A mobile number has 9 digits and starts with 9 (8 typed).\n"
-    result = pos(*_sell_args({"--pay": "cash", "--tendered": "10"}))
+    result = pos(*_sell_args({"--pay": "cash", "--tendered": "10"}), env=JUAN)
     assert result.stderr.startswith("received: Received S/ 10.00 is less than")
-    ok = pos(*SELL, "--pay", "cash", "--tendered", "50")
+    ok = sell("--pay", "cash", "--tendered", "50")
     assert ok.stdout.splitlines() == ["R001-00000002", "Change: S/ 30.00"]
 
 
 def test_missing_id_when_required(staffed: Path) -> None:
-    args = [a for a in SELL if a not in ("--id", "dni:45678912")] + ["--pay", "cash"]
-    result = pos(*args)
+    result = sell("--pay", "cash", env={"POS_PIN": "5678"})
     assert result.exit_code == 2 and "documento" in result.stderr
     set_config(staffed, "require_id = true", "require_id = false")
-    assert pos(*args).exit_code == 0
+    assert sell("--pay", "cash", env={"POS_PIN": "5678"}).exit_code == 0
 
 
 def test_wrong_pin(staffed: Path) -> None:
-    result = pos(*[("0000" if a == "5678" else a) for a in SELL], "--pay", "cash")
+    result = sell("--pay", "cash", env={**JUAN, "POS_PIN": "0000"})
     assert result.exit_code == 2 and result.stderr.strip()
     assert journal_count() == 1
 
@@ -188,27 +204,27 @@ def test_missing_option_is_a_usage_error(staffed: Path) -> None:
 # -- void, history, verify, reprint, print queue ---------------------------------------------
 
 def test_void_manager_only(staffed: Path) -> None:
-    pos(*SELL, "--pay", "cash")
-    by_clerk = pos("void", "R001-2", "--reason", "número equivocado", "--clerk", "Juan",
-                   "--pin", "5678")
+    sell("--pay", "cash")
+    by_clerk = pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Juan",
+                   env={"POS_MANAGER_PIN": "5678"})
     assert by_clerk.exit_code == 2 and "Juan" in by_clerk.stderr
-    wrong_pin = pos("void", "R001-2", "--reason", "número equivocado", "--clerk", "Rosa",
-                    "--pin", "9999")
+    wrong_pin = pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Rosa",
+                    env={"POS_MANAGER_PIN": "9999"})
     assert wrong_pin.exit_code == 2
     assert journal_count() == 2
-    ok = pos("void", "r001-2", "--reason", "número equivocado", "--clerk", "Rosa",
-             "--pin", "1234")
+    ok = pos("void", "r001-2", "--reason", "número equivocado", "--manager", "Rosa", env=ROSA)
     assert (ok.exit_code, ok.stdout) == (0, "R001-00000003\n")
-    twice = pos("void", "R001-2", "--reason", "otra vez", "--clerk", "Rosa", "--pin", "1234")
+    twice = pos("void", "R001-2", "--reason", "otra vez", "--manager", "Rosa", env=ROSA)
     assert twice.exit_code == 2 and "R001-00000003" in twice.stderr
-    bad = pos("void", "R001-x", "--reason", "error", "--clerk", "Rosa", "--pin", "1234")
+    bad = pos("void", "R001-x", "--reason", "error", "--manager", "Rosa", env=ROSA)
     assert bad.exit_code == 2 and bad.stderr.lower().startswith("ticket")
     assert journal_count() == 3
 
 
 def test_history_filters(staffed: Path) -> None:
-    pos(*SELL, "--pay", "cash")
-    pos(*_sell_args({"--phone": "912345678", "--pay": "yape", "--op-number": "123456"}))
+    sell("--pay", "cash")
+    pos(*_sell_args({"--phone": "912345678", "--pay": "yape", "--op-number": "123456"}),
+        env=JUAN)
     lines = pos("history").stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["R001-00000003", "R001-00000002"]
     assert lines[1].split("\t")[5:8] == ["987 654 321", "S/ 20.00", "cash"]
@@ -218,7 +234,10 @@ def test_history_filters(staffed: Path) -> None:
     assert len(pos("history", "--date", today).stdout.splitlines()) == 2
     assert pos("history", "--date", "2001-01-01").stdout == ""
     assert pos("history", "--date", today, "--phone", "987654321").stdout.count("\n") == 1
-    assert pos("history", "--id", "dni:45678912").stdout.count("\n") == 2
+    assert pos("history", "--by-id", env={"POS_CUSTOMER_ID": "dni:45678912"}
+               ).stdout.count("\n") == 2
+    assert pos("history", "--id-stdin", input="dni:45678912\n").stdout.count("\n") == 2
+    assert pos("history", "--by-id", env={"POS_CUSTOMER_ID": "dni:11111111"}).stdout == ""
     assert pos("history", "--ticket", "R00100000002").stdout.count("\n") == 1
     bad = pos("history", "--date", "25/11/2026")
     assert bad.exit_code == 2 and bad.stderr.startswith("fecha")
@@ -226,7 +245,7 @@ def test_history_filters(staffed: Path) -> None:
 
 
 def test_verify(staffed: Path) -> None:
-    pos(*SELL, "--pay", "cash")
+    sell("--pay", "cash")
     result = pos("verify")
     assert result.exit_code == 0
     assert result.stdout.startswith("OK: 2 asientos")
@@ -234,7 +253,7 @@ def test_verify(staffed: Path) -> None:
 
 
 def test_reprint(staffed: Path) -> None:
-    pos(*SELL, "--pay", "cash")
+    sell("--pay", "cash")
     result = pos("reprint", "r001-2")
     assert (result.exit_code, result.stdout) == (0, "R001-00000002\n")
     text = pos("receipt-text", "receipts-out/printer.bin").stdout
@@ -248,7 +267,7 @@ def test_print_queue_when_the_printer_fails(staffed: Path) -> None:
     assert pos("print-queue").stdout == "La cola de impresión está vacía.\n"
     (staffed / "printer-offline").mkdir()  # a folder where the device should be: writes fail
     set_config(staffed, 'path = "receipts-out/printer.bin"', 'path = "printer-offline"')
-    sold = pos(*SELL, "--pay", "cash")
+    sold = sell("--pay", "cash")
     assert sold.exit_code == 3  # the sale is kept (3: done, slip not printed) …
     assert sold.stdout.splitlines()[0] == "R001-00000002"
     assert "pos reprint R001-00000002" in sold.stderr  # … and the receipt waits
@@ -284,21 +303,24 @@ def test_subprocess_end_to_end(tmp_path: Path) -> None:
                                           encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "POS_CONFIG"}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run([sys.executable, "-m", "pos.cli", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=60)
+    def run(*args: str, secrets: dict[str, str] | None = None,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "pos.cli", *args], cwd=tmp_path,
+                              env={**env, **(secrets or {})}, input=stdin,
+                              capture_output=True, text=True, timeout=60, check=False)
         assert "Traceback" not in proc.stderr
         return proc
 
-    assert run("clerk", "add", "Juan", "--pin", "5678").returncode == 0
-    no_shift = run(*SELL, "--pay", "cash", "--tendered", "50")
+    assert run("clerk", "add", "Juan", "--role", "manager", "--pin-stdin",
+               stdin="5678\n").returncode == 0
+    no_shift = run(*SELL, "--pay", "cash", "--tendered", "50", secrets=JUAN)
     assert no_shift.returncode == 2 and "pos shift open" in no_shift.stderr
     assert no_shift.stderr.startswith("turno: No hay un turno abierto")
-    assert run("shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "50",
+    assert run("shift", "open", "--clerk", "Juan", "--float", "50", secrets=JUAN
                ).returncode == 0
-    sold = run(*SELL, "--pay", "cash", "--tendered", "50")
+    sold = run(*SELL, "--pay", "cash", "--tendered", "50", secrets=JUAN)
     assert sold.returncode == 0, sold.stderr
     assert sold.stdout.splitlines() == ["R001-00000002", "Vuelto: S/ 30.00"]
-    bad = run(*_sell_args({"--phone": "887654321"}))
+    bad = run(*_sell_args({"--phone": "887654321"}), secrets=JUAN)
     assert bad.returncode == 2 and bad.stderr.startswith("celular:")
     assert run("verify").stdout.startswith("OK: 2 ")

@@ -517,36 +517,42 @@ def cli(shop: Any, tmp_path: Path) -> Callable[..., Any]:
         '[ledger]\nurl = "sqlite:///ledger.db"\nkey_file = "ledger.key"\n'
         '[printer]\nkind = "file"\npath = "out/printer.bin"\n', encoding="utf-8")
 
-    def run(*args: str) -> Any:
-        return CliRunner().invoke(main, ["--config", str(config), *args])
+    def run(*args: str, env: dict[str, str] | None = None) -> Any:
+        return CliRunner().invoke(main, ["--config", str(config), *args], env=env)
 
     return run
 
 
 def test_cli_shift_reports_close_day_and_export(cli: Callable[..., Any], tmp_path: Path) -> None:
-    opened = cli("shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "100")
+    juan = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:12345678"}
+    rosa = {"POS_MANAGER_PIN": "1234"}
+    opened = cli("shift", "open", "--clerk", "Juan", "--float", "100", env=juan)
     assert opened.exit_code == 0, opened.output
-    sold = cli("sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro", "--phone",
-               "987654321", "--amount", "20", "--pay", "cash", "--tendered", "50",
-               "--id", "dni:12345678")
+    sold = cli("sell", "--clerk", "Juan", "--operator", "claro", "--phone",
+               "987654321", "--amount", "20", "--pay", "cash", "--tendered", "50", env=juan)
     assert sold.exit_code == 0, sold.output
-    closed = cli("shift", "close", "--clerk", "Juan", "--pin", "5678", "--counted", "120")
+    closed = cli("shift", "close", "--clerk", "Juan", "--counted", "120", env=juan)
     assert closed.exit_code == 0 and "S/ 120.00" in closed.output
     x = cli("report", "x")
     assert x.exit_code == 0 and "REPORTE X" in x.output
-    bad = cli("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "doce")
+    bad = cli("close-day", "--manager", "Rosa", "--counted", "doce", env=rosa)
     assert bad.exit_code == 2
-    not_manager = cli("close-day", "--clerk", "Juan", "--pin", "5678", "--counted", "1")
+    not_manager = cli("close-day", "--manager", "Juan", "--counted", "1",
+                      env={"POS_MANAGER_PIN": "5678"})
     assert not_manager.exit_code == 2
-    counted_again = cli("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "120")
+    counted_again = cli("close-day", "--manager", "Rosa", "--counted", "120", env=rosa)
     assert counted_again.exit_code == 2 and "sin conteo" in counted_again.output
-    z = cli("close-day", "--clerk", "Rosa", "--pin", "1234")
+    z = cli("close-day", "--manager", "Rosa", env=rosa)
     assert z.exit_code == 0, z.output
     assert "REPORTE Z" in z.output and "Número de Z" in z.output
     shop_wide = cli("report", "shop", "--date", DAY.isoformat())
     assert shop_wide.exit_code == 0 and "S/ 20.00" in shop_wide.output
     out = tmp_path / "e.csv"
-    exported = cli("export", "--date", DAY.isoformat(), "--format", "csv", "--output", str(out))
+    no_manager = cli("export", "--date", DAY.isoformat(), "--output", str(out))
+    assert no_manager.exit_code == 2 and not out.exists()  # exports carry customer data
+    exported = cli("export", "--date", DAY.isoformat(), "--format", "csv", "--output", str(out),
+                   "--manager", "Rosa", env=rosa)
     assert exported.exit_code == 0, exported.output
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 1 + 4
-    assert cli("export", "--date", "25/11/2026", "--output", str(out)).exit_code == 2
+    assert cli("export", "--date", "25/11/2026", "--output", str(out), "--manager", "Rosa",
+               env=rosa).exit_code == 2

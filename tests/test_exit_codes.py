@@ -20,10 +20,12 @@ from click.testing import CliRunner, Result
 ROOT = Path(__file__).resolve().parents[1]
 DAY = "2026-11-25"  # FIXED_NOW in Lima
 
-JUAN = ("--clerk", "Juan", "--pin", "5678")
-ROSA = ("--clerk", "Rosa", "--pin", "1234")
+JUAN = ("--clerk", "Juan")
+ROSA = ("--manager", "Rosa")
+# PINs and the customer's ID come from the environment (never the command line).
+SECRETS = {"POS_PIN": "5678", "POS_MANAGER_PIN": "1234", "POS_CUSTOMER_ID": "dni:45678912"}
 SELL = ("sell", *JUAN, "--operator", "claro", "--phone", "987654321", "--amount", "20",
-        "--id", "dni:45678912", "--pay", "cash")
+        "--pay", "cash")
 OPEN = ("shift", "open", *JUAN, "--float", "100")
 CLOSE = ("shift", "close", *JUAN, "--counted", "120")
 
@@ -40,9 +42,12 @@ class Case:
 
 CASES: dict[str, Case] = {
     # bad input: 2
-    "clerk add short PIN": Case(("clerk", "add", "Ana", "--pin", "12"), 2),
+    "clerk add short PIN": Case(("clerk", "add", "Ana", *ROSA), 2),  # POS_NEW_PIN=12
+    "clerk deactivate by a clerk": Case(("clerk", "deactivate", "Juan", "--manager", "Juan"),
+                                        2),
+    "clerk set-pin unknown clerk": Case(("clerk", "set-pin", "Nadie", *ROSA), 2),
     "sell bad phone": Case(("sell", *JUAN, "--operator", "claro", "--phone", "887654321",
-                            "--amount", "20", "--id", "dni:45678912", "--pay", "cash"), 2,
+                            "--amount", "20", "--pay", "cash"), 2,
                            prep=(OPEN,)),
     "void missing ticket": Case(("void", "R001-99", "--reason", "no existe", *ROSA), 2,
                                 says="no existe"),
@@ -55,12 +60,12 @@ CASES: dict[str, Case] = {
     "shift close bad count": Case(("shift", "close", *JUAN, "--counted", "-5"), 2,
                                   prep=(OPEN,)),
     "report x bad date": Case(("report", "x", "--date", "ayer"), 2),
-    "report z wrong PIN": Case(("report", "z", "--clerk", "Rosa", "--pin", "9999"), 2),
+    "report z not a manager": Case(("report", "z", "--manager", "Juan"), 2),
     "report shop bad date": Case(("report", "shop", "--date", "2026-13-01"), 2),
-    "close-day not a manager": Case(("close-day", *JUAN, "--counted", "100"), 2),
+    "close-day not a manager": Case(("close-day", "--manager", "Juan", "--counted", "100"), 2),
     "export onto the ledger": Case(("export", "--date", DAY, "--output", "ledger.db",
-                                    "--force"), 2),
-    "export over a file": Case(("export", "--date", DAY, "--output", "config.toml"), 2),
+                                    "--force", *ROSA), 2),
+    "export over a file": Case(("export", "--date", DAY, "--output", "config.toml", *ROSA), 2),
     "print-queue bad option": Case(("print-queue", "--retry", "--bogus"), 2),
     # ledger or printer fault, nothing done: 1
     "clerk list broken ledger": Case(("clerk", "list"), 1, broken_ledger=True),
@@ -89,7 +94,7 @@ CASES: dict[str, Case] = {
                                      "sencillo"), 2, says="pos shift open"),
     "cash out by a clerk": Case(("cash", "out", *JUAN, "--amount", "10", "--reason",
                                  "bolsas", "--manager", "Juan"), 2, prep=(OPEN,)),
-    "clock confirm with nothing to confirm": Case(("clock", "confirm", "--manager", "Rosa"), 2),
+    "clock confirm with nothing to confirm": Case(("clock", "confirm", *ROSA), 2),
 }
 
 
@@ -148,10 +153,10 @@ def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     set_locale("es_PE")
 
 
-def _pos(*args: str) -> Result:
+def _pos(*args: str, new_pin: str = "1234") -> Result:
     from pos.cli import main
 
-    result = CliRunner().invoke(main, list(args))
+    result = CliRunner().invoke(main, list(args), env={**SECRETS, "POS_NEW_PIN": new_pin})
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result
@@ -171,8 +176,8 @@ def test_failing_case_exit_code(shop_dir: Path, name: str) -> None:
     if case.broken_ledger:
         (shop_dir / "ledger.db").write_bytes(b"not a database at all" * 100)
     else:
-        assert _pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234").exit_code == 0
-        assert _pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+        assert _pos("clerk", "add", "Rosa", "--role", "manager").exit_code == 0
+        assert _pos("clerk", "add", "Juan", *ROSA, new_pin="5678").exit_code == 0
         for prep in case.prep:
             done = _pos(*prep)
             assert done.exit_code == 0, (prep, done.output)
@@ -180,7 +185,7 @@ def test_failing_case_exit_code(shop_dir: Path, name: str) -> None:
             _printer(shop_dir, offline=True)
             assert _pos(*SELL).exit_code == 3  # a sale whose receipt waits in the queue
     _printer(shop_dir, offline=case.offline)
-    result = _pos(*case.args)
+    result = _pos(*case.args, new_pin="12" if name == "clerk add short PIN" else "1234")
     assert result.exit_code == case.code, (name, result.output)
     assert result.stderr.strip(), name  # always a message saying what happened
     if case.says:
@@ -190,7 +195,7 @@ def test_failing_case_exit_code(shop_dir: Path, name: str) -> None:
 
 
 def test_a_kept_sale_with_a_failed_print_is_in_the_ledger(shop_dir: Path) -> None:
-    assert _pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+    assert _pos("clerk", "add", "Juan", "--role", "manager", new_pin="5678").exit_code == 0
     assert _pos(*OPEN).exit_code == 0
     _printer(shop_dir, offline=True)
     sold = _pos(*SELL)

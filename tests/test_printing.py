@@ -70,7 +70,7 @@ def test_columns_never_overflow(make_settings: Any, clock: Any, tmp_path: Path,
         receipt={"footer": ["¿Dudas? ¡Llámenos! Atención de lunes a domingo, 7 a. m. a 11 p. m."]},
     )
     shop = Shop.open(settings, clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     result = _sale(shop)
     [receipt] = decode((tmp_path / "out" / "printer.bin").read_bytes())
     assert all(len(line) <= width for line in receipt.lines)
@@ -85,7 +85,7 @@ def test_unwritable_printer_keeps_the_sale_and_reprints_later(
     blocker.write_text("a regular file where the printer's folder should be")
     settings = make_settings(printer={"path": str(blocker / "printer.bin")})
     shop = Shop.open(settings, clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
 
     result = _sale(shop)
 
@@ -118,7 +118,7 @@ def test_closed_network_port_keeps_the_sale(make_settings: Any, clock: Any) -> N
     settings = make_settings(printer={"kind": "network", "host": "127.0.0.1", "port": port,
                                       "timeout": 2})
     shop = Shop.open(settings, clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     result = _sale(shop)
     assert result.print_outcome is not None and not result.print_outcome.printed
     assert [j.status for j in _rows(shop, PrintJob) if j.kind == "sale"] == ["failed"]
@@ -171,7 +171,7 @@ def test_english_receipt(make_settings: Any, clock: Any, tmp_path: Path) -> None
     shop = Shop.open(make_settings(shop={"locale": "en"}), clock=clock)
     set_locale("en")
     try:
-        shop.add_clerk("Juan", "clerk", "5678")
+        shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
         _sale(shop, tendered="20")
         [receipt] = decode((tmp_path / "out" / "printer.bin").read_bytes())
         assert "TOP-UP" in receipt.text and "Cash" in receipt.text
@@ -183,7 +183,7 @@ def test_english_receipt(make_settings: Any, clock: Any, tmp_path: Path) -> None
 
 def test_cash_drawer_kick_only_for_cash(make_settings: Any, clock: Any, tmp_path: Path) -> None:
     shop = Shop.open(make_settings(printer={"cash_drawer": True}), clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     _sale(shop)
     _sale(shop, method="yape", op_number="12345678")
     cash_slip, yape_slip = decode((tmp_path / "out" / "printer.bin").read_bytes())
@@ -193,7 +193,7 @@ def test_cash_drawer_kick_only_for_cash(make_settings: Any, clock: Any, tmp_path
 
 def test_unknown_printer_profile_never_fails_a_sale(make_settings: Any, clock: Any) -> None:
     shop = Shop.open(make_settings(printer={"profile": "TM-T20X"}), clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     result = _sale(shop)
     assert result.print_outcome is not None and not result.print_outcome.printed
     assert "TM-T20X" in (result.print_outcome.error or "")
@@ -206,7 +206,7 @@ def test_printer_fault_is_told_in_spanish(make_settings: Any, clock: Any) -> Non
     settings = make_settings(printer={"kind": "network", "host": "127.0.0.1",
                                       "port": _closed_port(), "timeout": 2})
     shop = Shop.open(settings, clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     outcome = _sale(shop).print_outcome
     assert outcome is not None and outcome.error is not None
     assert outcome.error.startswith("la impresora de red rechazó la conexión")

@@ -326,7 +326,7 @@ def test_pin_is_stored_hashed(shop: Shop) -> None:
 def test_add_clerk_refusals(shop: Shop, name: str, role: str, pin: str, field: str) -> None:
     before = count(shop, Clerk)
     with pytest.raises(ValidationError) as err:
-        shop.add_clerk(name, role, pin)
+        shop.add_clerk(name, role, pin, by=ROSA)
     assert err.value.field == field
     assert count(shop, Clerk) == before
 

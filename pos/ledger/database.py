@@ -20,7 +20,7 @@ from pos.ledger.errors import LedgerError
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision in migrations/versions; kept here so that opening an up-to-date ledger
 # need not import Alembic (tests/ledger/test_migrations.py checks it against Alembic's head).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0005"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

@@ -62,7 +62,8 @@ class EventEntry(SQLModel, table=True):
     """Chained event log: start-up, printer faults, voids, failed manager PINs."""
 
     __tablename__ = "event_log"
-    __table_args__ = (UniqueConstraint("series", "seq", name="uq_event_series_seq"),)
+    __table_args__ = (UniqueConstraint("series", "seq", name="uq_event_series_seq"),
+                      Index("ix_event_kind_detail", "kind", "detail"))
 
     id: int | None = Field(default=None, primary_key=True)
     series: str = Field(max_length=8)
@@ -103,3 +104,5 @@ class Clerk(SQLModel, table=True):
     pin_hash: str = Field(max_length=200)
     active: bool = True
     created_at: str = Field(max_length=32)
+    # HMAC (ledger key) over the fields above: see pos.ledger.clerks.clerk_mac.
+    mac: str | None = Field(default=None, max_length=64)

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     from pos.config import load_settings
     from pos.domain.errors import ValidationError
     from pos.ledger.errors import LedgerError
-    from pos.services import Shop
+    from pos.services import AuthError, Shop
 
     rng = random.Random(args.seed)
     _line("# opening")
@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         shop = Shop.open(load_settings(args.config))
         if not shop.has_clerks():
             try:
-                shop.add_clerk("Juan", "clerk", "5678")
-            except ValidationError:  # another seller added him first
+                shop.add_clerk("Juan", "manager", "5678")  # the first clerk is a manager
+            except (ValidationError, AuthError):  # another seller added him first
                 pass
         clerk = shop.login("Juan", "5678")
         if shop.current_shift() is None:  # sales need an open shift

@@ -204,7 +204,7 @@ def ledger_with_sales(folder: Path, sales: int = 3) -> Path:
     config = write_config(folder)
     shop = Shop.open(load_settings(config))
     try:
-        shop.add_clerk("Juan", "clerk", "5678")
+        shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
         open_test_shift(shop)
         for _ in range(sales):
             draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
@@ -239,11 +239,13 @@ def test_read_only_ledger(tmp_path: Path) -> None:
     config = ledger_with_sales(shop_dir)
     before = sha(shop_dir / "ledger.db")
     script = ('mount --bind "$1" "$1" && mount -o remount,ro,bind "$1" "$1" || exit 99; '
-              'exec "$2" -m pos.cli --config "$3" sell --clerk Juan --pin 5678 '
-              '--operator claro --phone 987654321 --amount 10 --id dni:12345678 --pay cash')
+              'exec "$2" -m pos.cli --config "$3" sell --clerk Juan '
+              '--operator claro --phone 987654321 --amount 10 --pay cash')
     done = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", str(shop_dir),
                            sys.executable, str(config)],
-                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=60)
+                          check=False, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "POS_PIN": "5678",
+                               "POS_CUSTOMER_ID": "dni:12345678"})
     if done.returncode == 99:
         pytest.skip(f"cannot mount read-only here: {done.stderr.strip()[:200]}")
     assert done.returncode == 1, (done.returncode, done.stdout, done.stderr)
@@ -277,12 +279,13 @@ def corrupt_pages(db: Path) -> None:
                                     corrupt_truncate, corrupt_pages],
                          ids=["random-bytes", "header-then-garbage", "truncated", "bad-page"])
 @pytest.mark.parametrize("command", [["history"], ["verify"],
-                                     ["sell", "--clerk", "Juan", "--pin", "5678",
+                                     ["sell", "--clerk", "Juan",
                                       "--operator", "claro", "--phone", "987654321",
-                                      "--amount", "10", "--id", "dni:12345678", "--pay", "cash"]],
+                                      "--amount", "10", "--pay", "cash"]],
                          ids=["history", "verify", "sell"])
 def test_corrupt_ledger_is_never_overwritten(tmp_path: Path, damage: Any,
-                                             command: list[str]) -> None:
+                                             command: list[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     config = ledger_with_sales(tmp_path)
     db = tmp_path / "ledger.db"
     from pos.config import load_settings
@@ -293,6 +296,8 @@ def test_corrupt_ledger_is_never_overwritten(tmp_path: Path, damage: Any,
         extra.unlink(missing_ok=True)
     damage(db)
     before = sha(db)
+    monkeypatch.setenv("POS_PIN", "5678")
+    monkeypatch.setenv("POS_CUSTOMER_ID", "dni:12345678")
     result = pos(config, *command)
     assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
     assert result.stderr.strip(), "no message"

@@ -73,6 +73,8 @@ ACCEPTED: set[tuple[str, str, str]] = {
     ("clerk add", "NAME", "1e3"), ("clerk add", "NAME", "NaN"),
     ("clerk add", "NAME", "Infinity"), ("clerk add", "NAME", "20.555"),
     ("clerk add", "NAME", "4242424242424242"), ("clerk add", "NAME", "-5"),
+    # PINs are read one a line from stdin: the PIN is the first line, 9876.
+    ("clerk add", "--pin", "9876\n54321"),
 }
 
 
@@ -116,9 +118,12 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
 
     folder = tmp_path_factory.mktemp("badinput")
     config = write_config(folder)
+    # Hundreds of deliberately wrong PINs follow: a generous lockout, and no delay.
+    with config.open("a", encoding="utf-8") as fh:
+        fh.write("[security]\nmax_failures = 50\nlockout_minutes = 1\nfailure_delay = 0\n")
     shop = Shop.open(load_settings(config))
-    shop.add_clerk("Rosa", "manager", "1234")
-    shop.add_clerk("Juan", "clerk", "5678")
+    rosa = shop.add_clerk("Rosa", "manager", "1234")
+    shop.add_clerk("Juan", "clerk", "5678", by=rosa)
     open_test_shift(shop)
     shop.close()
     made = Ledger(config, folder / "ledger.db")
@@ -130,13 +135,50 @@ def pos(ledger: Ledger, *args: str) -> Result:
     """`pos --config … ARGS` in-process; an exception escaping the CLI fails the test."""
     from pos.cli import main
 
+    args, stdin = _secrets_to_stdin(list(args))
     runner = CliRunner()
-    result = runner.invoke(main, ["--config", str(ledger.config), *args],
+    result = runner.invoke(main, ["--config", str(ledger.config), *args], input=stdin,
                            catch_exceptions=False)
     everything = result.stdout + result.stderr
     assert "Traceback" not in everything, everything
     assert "Unexpected error" not in everything and "inesperado" not in everything, everything
     return result
+
+
+def _secrets_to_stdin(args: list[str]) -> tuple[list[str], str | None]:
+    """PINs and ID documents never go on the command line: the cases below name them as
+    `--pin VALUE` / `--id VALUE` for readability, and they reach the program on stdin
+    (`--pin-stdin`, `--id-stdin`: one line each, PINs first). A void's `--clerk` is its
+    authorising manager; `clerk add` is authorised by Rosa."""
+    lines: list[str] = []
+    out: list[str] = []
+    document: str | None = None
+    i = 0
+    while i < len(args):
+        if args[i] == "--pin" and i + 1 < len(args):
+            lines.append(args[i + 1])
+            out.append("--pin-stdin")
+            i += 2
+        elif args[i] == "--id" and i + 1 < len(args) and args[0] != "history":
+            document = args[i + 1]
+            i += 2
+        elif args[i] == "--id" and i + 1 < len(args):
+            document = args[i + 1]
+            out.append("--id-stdin")
+            i += 2
+        else:
+            out.append(args[i])
+            i += 1
+    if out[0] == "void" and "--clerk" in out:
+        out[out.index("--clerk")] = "--manager"
+    if out[:2] == ["clerk", "add"]:
+        out[2:2] = ["--manager", "Rosa"]
+        lines.insert(0, "1234")
+    if document is not None:
+        lines.append(document)
+        if out[0] == "sell":
+            out.append("--id-stdin")
+    return out, "".join(f"{line}\n" for line in lines) if lines else None
 
 
 def refused(ledger: Ledger, before: tuple[int, int, int], result: Result) -> None:

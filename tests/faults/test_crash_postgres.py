@@ -82,7 +82,7 @@ def pg_shop(pg_url: str, make_settings: Callable[..., Any]) -> Iterator[Any]:
 
     set_locale("en")
     shop = Shop.open(make_settings(ledger={"url": pg_url}))
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     open_test_shift(shop)
     yield shop
     shop.close()

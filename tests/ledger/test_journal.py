@@ -212,7 +212,7 @@ def _all_bytes(shop: Shop) -> bytes:
 @pytest.mark.parametrize("storage", ["masked", "full"])
 def test_id_storage(make_settings: Any, storage: str) -> None:
     opened = Shop.open(make_settings(ledger={"id_storage": storage}))
-    opened.add_clerk("Juan", "clerk", "5678")
+    opened.add_clerk("Juan", "clerk", "5678", by=opened.add_clerk("Rosa", "manager", "1234"))
     opened.open_shift(JUAN, Decimal("0"), print_now=False)
     dni = "40718293"
     draft = opened.build_draft(operator="claro", phone="987654321", amount="10", method="cash",
@@ -248,7 +248,7 @@ def test_event_log_is_chained(shop: Shop) -> None:
     sell_some(shop, 2)
     with Session(shop.engine) as s:
         events = list(s.exec(select(EventEntry).order_by(EventEntry.seq)).all())
-    assert [e.kind for e in events][:3] == ["start", "clerk_added", "clerk_added"]
+    assert [e.kind for e in events][:4] == ["clerks_sealed", "start", "clerk_added", "clerk_added"]
     assert events[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:]))
     assert shop.verify().events == len(events)

@@ -49,7 +49,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     (folder / "config.toml").write_text(CONFIG, encoding="utf-8")
     shop = Shop.open(load_file(folder / "config.toml"))
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     sell_some(shop, SALES)
     shop.close()
     return folder

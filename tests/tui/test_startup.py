@@ -39,8 +39,8 @@ async def test_good_config_loads_behind_the_login(tmp_path: Path) -> None:
     config.write_text('[shop]\nname = "Bodega San Martín"\nseries = "T002"\n'
                       '[printer]\nkind = "none"\n', encoding="utf-8")
     shop = Shop.open(load_settings(str(config)))
-    shop.add_clerk("Rosa", "manager", "1234")
-    shop.add_clerk("Juan", "clerk", "5678")
+    rosa = shop.add_clerk("Rosa", "manager", "1234")
+    shop.add_clerk("Juan", "clerk", "5678", by=rosa)
     shop.close()
     app = PosApp(None, config_path=str(config))
     async with app.run_test(size=SIZE) as pilot:
