@@ -59,11 +59,13 @@ def pos(*args: str, env: dict[str, str] | None = None, input: str | None = None)
 
 @pytest.fixture
 def staffed(shop_dir: Path) -> Path:
-    """Rosa (manager, 1234) and Juan (clerk, 5678), one cash sale by Juan."""
+    """Rosa (manager, 1234) and Juan (clerk, 5678), Juan's shift (R001-00000001) and one
+    cash sale by Juan (R001-00000002)."""
     assert pos("clerk", "add", "Rosa", "--role", "manager",
                env={"POS_NEW_PIN": "1234"}).exit_code == 0
     assert pos("clerk", "add", "Juan", "--manager", "Rosa",
                env={**ROSA, "POS_NEW_PIN": "5678"}).exit_code == 0
+    assert pos("shift", "open", "--clerk", "Juan", "--float", "0", env=JUAN).exit_code == 0
     assert pos(*SELL, env=JUAN).exit_code == 0
     return shop_dir
 
@@ -128,7 +130,7 @@ def test_clerk_add_with_a_clerk_or_a_wrong_pin_is_refused(staffed: Path) -> None
 # -- a clerk's PIN authorises nothing privileged ------------------------------------------
 
 PRIVILEGED = {
-    "void": ["void", "R001-1", "--reason", "número equivocado"],
+    "void": ["void", "R001-2", "--reason", "número equivocado"],
     "close-day": ["close-day", "--counted", "20"],
     "report z": ["report", "z"],
     "export": ["export", "--date", "2026-11-25", "--output", "out.csv"],
@@ -157,7 +159,7 @@ def test_a_clerk_pin_cannot_authorise(staffed: Path, command: str) -> None:
 
 
 def test_a_manager_act_is_recorded(staffed: Path) -> None:
-    voided = pos("void", "R001-1", "--reason", "número equivocado", "--manager", "Rosa", env=ROSA)
+    voided = pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Rosa", env=ROSA)
     assert voided.exit_code == 0, voided.output
     assert rows(staffed, "SELECT detail FROM event_log WHERE kind = 'authorised' ORDER BY id"
                 ) == [("clerk add: Rosa",), ("void: Rosa",)]
@@ -266,23 +268,23 @@ def test_lockout_survives_a_new_process(staffed: Path, wall_clock: Any,
         locked.stderr
     assert rows(staffed, "SELECT count(*) FROM event_log WHERE kind = 'login_failed' "
                          "AND detail = 'Juan'") == [(5,)]
-    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(1,)]
+    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(2,)]
     later = FIXED_NOW + timedelta(minutes=15)
     wall_clock.move_to(later)
     monkeypatch.setenv(ENV, offset_to(later))
     sold = _real_pos(staffed, *SELL, env=JUAN)
     assert sold.returncode == 0, sold.stderr
-    assert sold.stdout.splitlines()[0] == "R001-00000002"
+    assert sold.stdout.splitlines()[0] == "R001-00000003"
 
 
 def test_a_manager_pin_is_throttled_too(staffed: Path) -> None:
     for _n in range(5):
-        assert pos("void", "R001-1", "--reason", "número equivocado", "--manager", "Rosa",
+        assert pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Rosa",
                    env={"POS_MANAGER_PIN": "0000"}).exit_code == 2
-    locked = pos("void", "R001-1", "--reason", "número equivocado", "--manager", "Rosa",
+    locked = pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Rosa",
                  env=ROSA)
     assert locked.exit_code == 2 and "Rosa está bloqueado hasta las" in locked.stderr
-    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(1,)]
+    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(2,)]
 
 
 # -- no PIN and no customer ID on the command line ----------------------------------------
@@ -337,7 +339,7 @@ def test_pin_and_id_on_stdin_never_in_argv(staffed: Path) -> None:
             proc.kill()
             proc.wait()
     assert proc.returncode == 0, err
-    assert out.splitlines()[0] == "R001-00000002"
+    assert out.splitlines()[0] == "R001-00000003"
     history = pos("history", "--by-id", env={"POS_CUSTOMER_ID": "dni:45678912"})
     assert history.stdout.count("\n") == 2
 
@@ -349,7 +351,7 @@ def test_no_pin_source_is_a_clear_refusal(staffed: Path) -> None:
     assert old_style.exit_code == 2 and "--pin" in old_style.stderr
     old_id = pos(*SELL, "--id", "dni:45678912", env={"POS_PIN": "5678"})
     assert old_id.exit_code == 2
-    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(1,)]
+    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(2,)]
 
 
 # -- clerk records under integrity -----------------------------------------------------------
@@ -401,15 +403,15 @@ def test_clerk_table_tampering_caught(staffed: Path, attack: str) -> None:
 
 def test_a_tampered_clerk_cannot_act(staffed: Path) -> None:
     _promote(staffed)
-    void = pos("void", "R001-1", "--reason", "número equivocado", "--manager", "Juan",
+    void = pos("void", "R001-2", "--reason", "número equivocado", "--manager", "Juan",
                env={"POS_MANAGER_PIN": "5678"})
     assert void.exit_code == 1 and "pos verify" in void.stderr
-    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(1,)]
+    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(2,)]
     _copy_pin_hash(staffed)  # Rosa's PIN is now Juan's: refused, not a manager login
     as_rosa = pos("close-day", "--counted", "20", "--manager", "Rosa",
                   env={"POS_MANAGER_PIN": "5678"})
     assert as_rosa.exit_code == 1 and "Rosa" in as_rosa.stderr
-    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(1,)]
+    assert rows(staffed, "SELECT count(*) FROM journal_entry") == [(2,)]
 
 
 def test_an_old_ledger_is_sealed_once(make_settings: Any, clock: Any) -> None:

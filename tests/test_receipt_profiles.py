@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import ensure_shift
+
 from pos.services import Shop
 from receipts import decode
 
@@ -17,13 +19,14 @@ NOTICE = "Constancia de recarga: NO es comprobante de pago (boleta ni factura)."
 
 def _open(make_settings: Any, clock: Any, **sections: Any) -> Shop:
     shop = Shop.open(make_settings(**sections), clock=clock)
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "manager", "5678")  # the first clerk of a new ledger
     return shop
 
 
 def _sale(shop: Shop) -> Any:
     draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
                              id_spec="dni:12345678", tendered="50")
+    ensure_shift(shop)
     return shop.sell(shop.login("Juan", "5678"), draft)
 
 
@@ -82,7 +85,7 @@ def test_width_the_profile_cannot_print_keeps_the_sale(make_settings: Any, clock
     shop = _open(make_settings, clock, printer={"profile": "POS-5890", "width": 48})
     try:
         result = _sale(shop)
-        assert result.ticket == "R001-00000001"  # kept
+        assert result.ticket == "R001-00000002"  # kept (1: the shift)
         assert not result.print_outcome.printed
         assert "POS-5890" in result.print_outcome.error and "32 / 42" in result.print_outcome.error
     finally:

@@ -160,8 +160,9 @@ def test_full_disk_gets_a_clear_message_and_leaves_nothing(sold: Any, tiny_disk:
 
 def test_full_disk_through_the_cli_exits_1_without_traceback(tmp_path: Path,
                                                              tiny_disk: Path) -> None:
+    assert _pos(tmp_path, "clerk", "add", "Juan", "--role", "manager").returncode == 0
     result = _pos(tmp_path, "export", "--date", DAY.isoformat(), "--output",
-                  str(tiny_disk / "x" / "day.csv"))
+                  str(tiny_disk / "x" / "day.csv"), "--manager", "Juan")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr and "disco está lleno" in result.stderr
     assert not (tiny_disk / "x" / "day.csv").exists()
@@ -170,13 +171,16 @@ def test_full_disk_through_the_cli_exits_1_without_traceback(tmp_path: Path,
 # -- owner-only files, through the real `pos` entry point ---------------------------------------
 
 
-def _pos(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _pos(folder: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     config = folder / "config.toml"
     if not config.exists():
         config.write_text((ROOT / "config.toml").read_text(encoding="utf-8"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "POS_CONFIG"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     env["XDG_DATA_HOME"] = str(folder / "xdg-data")
+    # PINs and the customer's ID come from the environment, never the command line.
+    env |= {"POS_PIN": "5678", "POS_MANAGER_PIN": "5678", "POS_NEW_PIN": "5678",
+            "POS_CUSTOMER_ID": "dni:45678912"}
     return subprocess.run([sys.executable, "-m", "pos.launch", *args], cwd=folder, env=env,
                           capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
@@ -190,15 +194,13 @@ def test_everything_the_app_creates_is_owner_only(tmp_path: Path) -> None:
 
 
 def _check_owner_only(tmp_path: Path) -> None:
-    assert _pos(tmp_path, "clerk", "add", "Juan", "--pin", "5678").returncode == 0
-    assert _pos(tmp_path, "shift", "open", "--clerk", "Juan", "--pin", "5678", "--float",
-                "0").returncode == 0
-    sold = _pos(tmp_path, "sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
-                "--phone", "987654321", "--amount", "20", "--id", "dni:45678912",
-                "--pay", "cash")
+    assert _pos(tmp_path, "clerk", "add", "Juan", "--role", "manager").returncode == 0
+    assert _pos(tmp_path, "shift", "open", "--clerk", "Juan", "--float", "0").returncode == 0
+    sold = _pos(tmp_path, "sell", "--clerk", "Juan", "--operator", "claro",
+                "--phone", "987654321", "--amount", "20", "--pay", "cash")
     assert sold.returncode == 0, sold.stderr
     exported = _pos(tmp_path, "export", "--date", DAY.isoformat(), "--format", "csv",
-                    "--output", "exports/nov/day.csv")
+                    "--output", "exports/nov/day.csv", "--manager", "Juan")
     assert exported.returncode == 0, exported.stderr
     created = [p for p in tmp_path.rglob("*") if p.name != "config.toml"]
     names = {p.relative_to(tmp_path).as_posix() for p in created}
