@@ -85,6 +85,9 @@ class PrinterSettings(_Section):
     width: Literal[32, 48] = 48
     profile: str = "default"
     cash_drawer: bool = False
+    # Wait for the printer's status answer (DLE EOT) before a receipt counts as printed.
+    # Unset: on for network, usb and serial; off for file, cups and none (nobody answers).
+    status_check: bool | None = None
 
 
 class OperatorSettings(_Section):
