@@ -178,10 +178,21 @@ def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: st
     result = shop.sell(who, draft, request_id=request_id)
     click.echo(result.ticket)
     click.echo(_("Change: {change}", change=format_money(result.change)))
-    outcome = result.print_outcome
-    if outcome is not None and not outcome.printed:
+    _warn_receipt(result.print_outcome, result.ticket)
+
+
+def _warn_receipt(outcome: Any, ticket: str) -> None:
+    """A receipt the printer did not confirm: say what to do, on stderr."""
+    from pos.i18n import _
+
+    if outcome is None or outcome.printed:
+        return
+    if outcome.unconfirmed:
+        click.echo(_("Receipt NOT confirmed by the printer ({error}). If it did not come out: "
+                     "pos reprint {ticket}", error=outcome.error, ticket=ticket), err=True)
+    else:
         click.echo(_("Receipt NOT printed ({error}); it waits in the print queue: "
-                     "pos reprint {ticket}", error=outcome.error, ticket=result.ticket), err=True)
+                     "pos reprint {ticket}", error=outcome.error, ticket=ticket), err=True)
 
 
 @main.command()
@@ -315,7 +326,12 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
         outcomes = shop.retry_print_queue()
         failed = [o for o in outcomes if not o.printed]
         for o in outcomes:
-            state = _("printed") if o.printed else _("failed: {error}", error=o.error or "")
+            if o.printed:
+                state = _("printed (copy)") if o.copy else _("printed")
+            elif o.unconfirmed:
+                state = _("not confirmed: {error}", error=o.error or "")
+            else:
+                state = _("failed: {error}", error=o.error or "")
             click.echo(f"{o.ticket}\t{state}")
         if failed:
             sys.exit(EXIT_FAIL)

@@ -435,4 +435,30 @@ MESSAGES: dict[str, str] = {
     'P: see receipt · R: reprint · Esc: back': 'P: ver ticket · R: reimprimir · Esc: atrás',
     'On screen only: R prints a copy.': 'Solo en pantalla: R imprime una copia.',
     # end of tui (#4)
+    # printconf (#10 printing confirmed, #15 printer test, #10 inputs)
+    "the printer did not confirm the receipt (no status answer)":
+        "la impresora no confirmó el ticket (no respondió a la consulta de estado)",
+    "the printer is offline": "la impresora está fuera de línea",
+    "the printer's cover is open": "la tapa de la impresora está abierta",
+    "the printer is out of paper": "la impresora no tiene papel",
+    "the printer reports an error (paper jam or cutter?)":
+        "la impresora informa un error (¿papel atascado o cortador?)",
+    "{fault}: check the paper; if the receipt did not come out, reprint a copy (R)":
+        "{fault}: revise el papel; si el ticket no salió, reimprima una copia (R)",
+    "The receipt bytes of {ticket} in the print queue were altered; they were not printed "
+    "(R prints a copy from the ledger).":
+        "Los datos del ticket {ticket} en la cola de impresión fueron alterados; no se "
+        "imprimieron (R imprime una copia desde el registro).",
+    "outcome unknown: printing was interrupted (check the paper; it prints again only as a "
+    "copy)":
+        "resultado desconocido: la impresión se interrumpió (revise el papel; solo se vuelve "
+        "a imprimir como copia)",
+    "its receipt bytes in the print queue were altered (print job {job})":
+        "sus datos de ticket en la cola de impresión fueron alterados (trabajo {job})",
+    "Receipt NOT confirmed by the printer ({error}). If it did not come out: "
+    "pos reprint {ticket}":
+        "Ticket NO confirmado por la impresora ({error}). Si no salió: pos reprint {ticket}",
+    "printed (copy)": "impreso (copia)",
+    "not confirmed: {error}": "no confirmado: {error}",
+    # end of printconf
 }

@@ -717,7 +717,16 @@ class Shop(DayClose):
         with self._reader() as s:
             result = journal.verify(s, self.key, progress)
             self._check_head(s, result)
+            self._check_print_queue(s)
         return result
+
+    def _check_print_queue(self, s: Session) -> None:
+        """Queued receipt bytes must be the ones this program queued (their MAC)."""
+        from pos.ledger.errors import ChainBroken
+
+        for job in print_queue.altered_jobs(s, self.key):
+            raise ChainBroken(job.ticket, _("its receipt bytes in the print queue were altered "
+                                            "(print job {job})", job=job.id))
 
     def _check_head(self, s: Session, result: journal.VerifyResult) -> None:
         """Compare this terminal's chain with the head recorded outside the database."""

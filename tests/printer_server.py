@@ -42,6 +42,7 @@ class PrinterServer:
         self.listener.settimeout(0.2)
         self.port = self.listener.getsockname()[1]
         self.threads: list[threading.Thread] = []
+        self.closed = threading.Semaphore(0)  # released as each connection ends
         self.acceptor = threading.Thread(target=self._accept, daemon=True)
         self.acceptor.start()
 
@@ -94,6 +95,13 @@ class PrinterServer:
             return
         finally:
             conn.close()
+            self.closed.release()
+
+    def wait_closed(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Wait until `count` more connections have ended (their bytes are all in)."""
+        for _ in range(count):
+            if not self.closed.acquire(timeout=timeout):
+                raise AssertionError("the printer connection did not end")
 
     def receipts(self) -> list[Any]:
         """Every receipt taken so far, decoded (status requests stripped)."""
