@@ -534,7 +534,7 @@ class Shop(DayClose):
                 kind = s.exec(select(PrintJob.kind).where(PrintJob.id == job_id)).one()
                 values["mac"] = print_queue.job_mac(self.key, self.series, ticket, kind, data)
             if print_queue.finish(s, job_id, token, values) and replaces and status == "printed":
-                print_queue.replace_waiting(s, self.series, ticket,
+                print_queue.replace_unconfirmed(s, self.series, ticket,
                                             "a copy was printed instead")
 
         try:

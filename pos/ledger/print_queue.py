@@ -80,12 +80,13 @@ def release_stale(s: Session, series: str, now: datetime, after: timedelta, note
     return int(result.rowcount or 0)
 
 
-def replace_waiting(s: Session, series: str, ticket: str, note: str) -> None:
-    """A COPIA of `ticket` came out: its originals still waiting are not printed any more."""
+def replace_unconfirmed(s: Session, series: str, ticket: str, note: str) -> None:
+    """A COPIA of `ticket` came out: its unconfirmed originals (the clerk checked the paper and
+    found nothing) are settled by it. Originals that never went out still print."""
     s.connection().execute(
         update(_TABLE).where(and_(_TABLE.c.series == series, _TABLE.c.ticket == ticket,
                                   _TABLE.c.kind.in_(ENTRY_KINDS),
-                                  _TABLE.c.status.in_(WAITING)))
+                                  _TABLE.c.status == "unconfirmed"))
         .values(status="replaced", last_error=note[:300]))
 
 

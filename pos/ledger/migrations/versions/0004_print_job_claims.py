@@ -22,21 +22,21 @@ branch_labels = None
 depends_on = None
 
 
-# Plain column operations, never batch mode: a batch table rebuild on SQLite would drop guard
-# triggers. SQLite does not enforce VARCHAR lengths, so only PostgreSQL widens `status`.
+# print_job has no guard triggers, so the batch rebuild SQLite needs to widen `status` is safe
+# here (it is not for journal_entry or event_log). PostgreSQL gets plain ALTERs.
 def upgrade() -> None:
-    op.add_column("print_job", sa.Column("claim", sa.String(32), nullable=True))
-    op.add_column("print_job", sa.Column("claimed_at", sa.String(32), nullable=True))
-    op.add_column("print_job", sa.Column("mac", sa.String(64), nullable=True))
-    if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("print_job", "status", type_=sa.String(16),
-                        existing_type=sa.String(10), existing_nullable=False)
+    with op.batch_alter_table("print_job") as batch:
+        batch.add_column(sa.Column("claim", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("claimed_at", sa.String(32), nullable=True))
+        batch.add_column(sa.Column("mac", sa.String(64), nullable=True))
+        batch.alter_column("status", type_=sa.String(16), existing_type=sa.String(10),
+                           existing_nullable=False)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.alter_column("print_job", "status", type_=sa.String(10),
-                        existing_type=sa.String(16), existing_nullable=False)
-    op.drop_column("print_job", "mac")
-    op.drop_column("print_job", "claimed_at")
-    op.drop_column("print_job", "claim")
+    with op.batch_alter_table("print_job") as batch:
+        batch.alter_column("status", type_=sa.String(10), existing_type=sa.String(16),
+                           existing_nullable=False)
+        batch.drop_column("mac")
+        batch.drop_column("claimed_at")
+        batch.drop_column("claim")
