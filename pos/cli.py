@@ -344,6 +344,27 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
                    f"{job.last_error or ''}".rstrip())
 
 
+@main.group()
+def printer() -> None:
+    """The receipt printer."""
+
+
+@printer.command("test")
+@click.pass_context
+def printer_test(ctx: click.Context) -> None:
+    """Print a test page (Spanish characters, width ruler, barcode, cut); show the printer's
+    status answer. Exit 1 when the printer did not take or confirm it."""
+    from pos.i18n import _
+
+    result = _shop(ctx).printer_test()
+    if not result.printed:
+        _fail(_("Test page NOT confirmed: {error} ({detail})", error=result.error,
+                detail=result.detail), EXIT_FAIL)
+    click.echo(_("Test page sent."))
+    if result.status:
+        click.echo(result.status)
+
+
 @main.command("receipt-text")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def receipt_text(file: str) -> None:

@@ -460,5 +460,27 @@ MESSAGES: dict[str, str] = {
         "Ticket NO confirmado por la impresora ({error}). Si no salió: pos reprint {ticket}",
     "printed (copy)": "impreso (copia)",
     "not confirmed: {error}": "no confirmado: {error}",
+    "must not contain control characters (tabs, line breaks, ESC)":
+        "no debe contener caracteres de control (tabulaciones, saltos de línea, ESC)",
+    "has too many entries (at most {max_length})":
+        "tiene demasiados elementos (como máximo {max_length})",
+    "The request id {request_id} was already used for {ticket}, with other content: use a new "
+    "request id for a new operation.":
+        "El id de solicitud {request_id} ya se usó para {ticket}, con otro contenido: use un "
+        "id nuevo para una operación nueva.",
+    "PRINTER TEST": "PRUEBA DE IMPRESORA",
+    "Characters": "Caracteres",
+    "Width": "Ancho",
+    "Barcode": "Código de barras",
+    "If every line reads right and the ruler fits on one line, the printer is ready.":
+        "Si cada línea se lee bien y la regla cabe en una línea, la impresora está lista.",
+    "no status check for this printer (kind {kind})":
+        "sin consulta de estado para esta impresora (tipo {kind})",
+    "the printer answered: {status}": "la impresora respondió: {status}",
+    "Test page NOT confirmed: {error} ({detail})":
+        "Página de prueba NO confirmada: {error} ({detail})",
+    "Test page sent.": "Página de prueba enviada.",
+    "online, paper OK": "en línea, papel OK",
+    "paper running low": "queda poco papel",
     # end of printconf
 }

@@ -39,11 +39,11 @@ from pos.domain.payment import (
     WalletPayment,
     card,
     cash,
-    contains_card_number,
     parse_method,
     wallet,
 )
 from pos.domain.phone import Phone, group_phone, parse_phone  # noqa: F401
+from pos.domain.text import refuse_card_number
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
 from pos.ledger import database, journal, print_queue, witness
@@ -78,6 +78,17 @@ class PrintOutcome:
     copy: bool = False  # sent as a COPIA: the original may already be on paper
     unconfirmed: bool = False  # it may be on paper: check it; R prints a copy
     skipped: bool = False  # another process holds the job (or it was no longer waiting)
+
+
+@dataclass(frozen=True)
+class PrinterTestResult:
+    """What `pos printer test` reports: sent (and confirmed where the printer can answer)."""
+
+    printed: bool
+    status: str | None  # the status answer in words, or why there is none
+    error: str | None  # for the clerk, in their language
+    detail: str  # for the owner
+    data: bytes  # the test page's ESC/POS bytes
 
 
 @dataclass(frozen=True)
@@ -233,6 +244,7 @@ class Shop(DayClose):
         name = (name or "").strip()
         if not name or len(name) > 40 or not name.isprintable():
             raise ValidationError("name", N_("The name must have 1 to 40 letters."))
+        refuse_card_number("name", name)
         if role not in ROLES:
             raise ValidationError("role", N_("The role must be clerk or manager."))
         if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 8):
@@ -293,9 +305,7 @@ class Shop(DayClose):
         if kind is Method.CASH:
             payment = cash(value, tendered if tendered is not None else str(value))
         elif kind is Method.CARD:
-            if contains_card_number(card_spec or ""):
-                raise ValidationError("card", N_("Never type the full card number: only its "
-                                                 "last 4 digits."))
+            refuse_card_number("card", card_spec)
             brand, last4, auth = ((card_spec or "").split(":") + ["", "", ""])[:3]
             if not card_spec or card_spec.count(":") != 2:
                 raise ValidationError("card", N_("Write the card as BRAND:LAST4:AUTH, e.g. "
@@ -355,7 +365,7 @@ class Shop(DayClose):
                 fields["id_number"] = doc.number
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            done = self._replay(s, request_id)
+            done = self._replay(s, request_id, {"kind": "sale", **fields})
             if done is not None:
                 return done
             entry = journal.append_entry(s, self.key, series=self.series, kind="sale",
@@ -369,10 +379,13 @@ class Shop(DayClose):
         outcome = self.print_job(job_id) if print_now and not duplicate else None
         return SaleResult(entry, job_id, change, duplicate, outcome)
 
-    def _replay(self, s: Session, request_id: str | None) -> tuple[JournalEntry, int, bool] | None:
+    def _replay(self, s: Session, request_id: str | None,
+                request: dict[str, object]) -> tuple[JournalEntry, int, bool] | None:
         """The entry an idempotency key already produced (with its first print job), if any.
 
-        Taken under the terminal's lock, so two submits of one draft cannot both append.
+        Taken under the terminal's lock, so two submits of one draft cannot both append. The
+        same key with other content (another amount, phone, tendered cash, reason…) is a
+        different request: refused, never answered with the first one's ticket.
         """
         journal.lock_series(s, f"journal:{self.series}")
         if request_id is None:
@@ -380,6 +393,12 @@ class Shop(DayClose):
         done = s.exec(select(JournalEntry).where(JournalEntry.request_id == request_id)).first()
         if done is None:
             return None
+        stored = {name: getattr(done, name) for name in request}
+        if request_digest(stored) != request_digest(request):
+            raise ValidationError("request_id", N_("The request id {request_id} was already used "
+                                                   "for {ticket}, with other content: use a new "
+                                                   "request id for a new operation."),
+                                  request_id=request_id, ticket=done.ticket)
         job = s.exec(select(PrintJob.id).where(PrintJob.ticket == done.ticket)
                      .order_by(col(PrintJob.id))).first()
         return done, job or 0, True
@@ -606,6 +625,35 @@ class Shop(DayClose):
             return PrintOutcome(job_id, entry.ticket, False, None)
         return self.print_job(job_id)
 
+    def printer_test(self) -> PrinterTestResult:
+        """Print the test page (Spanish characters, width ruler, barcode, cut) straight to the
+        printer, outside the queue, and report the printer's status answer."""
+        from receipts import PrinterError, send, test_page
+
+        printer = self.settings.printer
+        page = test_page(header=(self.settings.shop.name,), title=_("PRINTER TEST"),
+                         labels=(_("Characters"), _("Width"), _("Barcode")),
+                         width=printer.width, barcode=journal.ticket_number(self.series, 0),
+                         footer=(_("If every line reads right and the ruler fits on one line, "
+                                   "the printer is ready."),))
+        data = self.render(page)
+        config = self.printer_config()
+        try:
+            status = send(config, data)
+        except PrinterError as exc:
+            return PrinterTestResult(False, None, printer_fault_text(exc.reason),
+                                     exc.message, data)
+        if status is None:
+            answer = (_("no status check for this printer (kind {kind})", kind=printer.kind)
+                      if not config.checks_status else "")
+        else:
+            parts = [printer_fault_text(code) for code in status.problems] or [
+                _("online, paper OK")]
+            if status.paper_low:
+                parts.append(_("paper running low"))
+            answer = _("the printer answered: {status}", status="; ".join(parts))
+        return PrinterTestResult(True, answer, None, "", data)
+
     # -- voids ---------------------------------------------------------------------------
 
     def void(self, ticket: str, reason: str, manager: ClerkView, *,
@@ -619,9 +667,7 @@ class Shop(DayClose):
                                                "more)."))
         if len(reason) > 200:
             raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
-        if contains_card_number(reason):
-            raise ValidationError("reason", N_("Never type the full card number: only its "
-                                               "last 4 digits."))
+        refuse_card_number("reason", reason)
         if not reason.isprintable():
             raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
                                                "more)."))
@@ -629,7 +675,8 @@ class Shop(DayClose):
         ticket = normalise_ticket(ticket)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            done = self._replay(s, request_id)
+            done = self._replay(s, request_id, {"kind": "void", "clerk": manager.name,
+                                                "ref_ticket": ticket, "reason": reason})
             if done is not None:
                 return done
             original = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
@@ -816,6 +863,15 @@ def check_request_id(request_id: str | None) -> None:
     if request_id is not None and not _REQUEST_ID.fullmatch(request_id):
         raise ValidationError("request_id", N_("The request id has 1 to 64 letters, digits, "
                                                "'.', '_', ':' or '-'."))
+
+
+def request_digest(request: dict[str, object]) -> str:
+    """SHA-256 of a request's content (its idempotency key left out), canonical JSON."""
+    import json
+
+    content = {k: v for k, v in request.items() if k != "request_id"}
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 def normalise_ticket(text: str) -> str:

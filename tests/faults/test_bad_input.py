@@ -53,7 +53,8 @@ BASE_FOR = {  # the option is only read with these payments
 }
 # (command, option, value) the rules accept on purpose: stored, exactly once.
 ACCEPTED: set[tuple[str, str, str]] = {
-    ("sell", "--op-number", "4242424242424242"),  # 16 digits: a plausible operation number
+    # A Luhn-valid 13-19 digit run is a full card number wherever it is typed (issue 10):
+    # refused as an operation number and as a clerk name.
     ("sell", "--op-number", "9876\n54321"),  # whitespace is dropped: stored as 987654321
     # Idempotency keys: 1-64 of [A-Za-z0-9._:-], not starting with a sign.
     ("sell", "--request-id", "1e3"), ("sell", "--request-id", "NaN"),
@@ -71,7 +72,7 @@ ACCEPTED: set[tuple[str, str, str]] = {
     ("clerk add", "NAME", "１２３"), ("clerk add", "NAME", "٢٠"),
     ("clerk add", "NAME", "1e3"), ("clerk add", "NAME", "NaN"),
     ("clerk add", "NAME", "Infinity"), ("clerk add", "NAME", "20.555"),
-    ("clerk add", "NAME", "4242424242424242"), ("clerk add", "NAME", "-5"),
+    ("clerk add", "NAME", "-5"),
 }
 
 
