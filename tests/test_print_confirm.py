@@ -284,3 +284,22 @@ def test_rewritten_void_slip_in_the_queue_is_refused(
     with pytest.raises(ChainBroken):
         shop.verify()
     shop.close()
+
+
+def test_unconfirmed_report_prints_again_under_a_copy_banner(
+        make_settings: Any, clock: Any) -> None:
+    """Slips that cannot be rendered again from one entry (X, Z, shift) get a COPIA line on top
+    of their stored bytes."""
+    with PrinterServer("silent") as bad:
+        port = bad.port
+        shop = _open(make_settings, clock, bad.printer(timeout=0.5))
+        _sale(shop, print_now=False)
+        report = shop.report_x(print_now=True)
+    assert report.print_outcome is not None and report.print_outcome.unconfirmed
+    with PrinterServer("ok", port=port) as good:
+        outcomes = shop.retry_print_queue()
+        assert [(o.printed, o.copy) for o in outcomes] == [(True, False), (True, True)]
+        sale_slip, copy = good.receipts()
+    assert "COPIA" not in sale_slip.text
+    assert copy.lines[0] == "*** COPIA ***" and "S/ 20.00" in copy.text
+    shop.close()
