@@ -579,8 +579,12 @@ class Shop(DayClose):
         """This terminal's receipts not printed yet (or all, newest first)."""
         if pending_only:
             self._release_stale()
+        from sqlalchemy.orm import defer
+
         with self._reader() as s:
-            query = (select(PrintJob).where(PrintJob.series == self.series)
+            # Without the bytes: a listing is never stopped by a damaged receipt.
+            query = (select(PrintJob).options(defer(PrintJob.data))  # type: ignore[arg-type]
+                     .where(PrintJob.series == self.series)
                      .order_by(col(PrintJob.id).desc()))
             if pending_only:
                 query = query.where(col(PrintJob.status).in_((*print_queue.WAITING, "sending")))

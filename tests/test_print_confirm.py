@@ -303,3 +303,37 @@ def test_unconfirmed_report_prints_again_under_a_copy_banner(
     assert "COPIA" not in sale_slip.text
     assert copy.lines[0] == "*** COPIA ***" and "S/ 20.00" in copy.text
     shop.close()
+
+
+def test_cli_tells_the_clerk_and_verify_reports_rewritten_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from pos.cli import main
+    from pos.i18n import set_locale
+
+    def pos(*args: str) -> Any:
+        return CliRunner().invoke(main, ["--config", str(config), *args])
+
+    monkeypatch.chdir(tmp_path)
+    try:
+        with PrinterServer("silent") as server:
+            config = _write_config(tmp_path, server.printer(timeout=0.5))
+            assert pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+            sold = pos("sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
+                       "--phone", "987654321", "--amount", "20", "--id", "dni:12345678",
+                       "--pay", "cash", "--tendered", "50")
+        assert sold.exit_code in (0, 1), sold.output
+        ticket = sold.stdout.splitlines()[0]
+        assert "NO confirmado por la impresora" in sold.stderr
+        assert f"pos reprint {ticket}" in sold.stderr
+        listed = pos("print-queue")
+        assert f"{ticket}\tsale\tunconfirmed" in listed.stdout
+        assert pos("verify").exit_code == 0
+        with _db(tmp_path) as db:
+            db.execute("UPDATE print_job SET data = X'1B40' || data, mac = NULL")
+        failed = pos("verify")
+        assert failed.exit_code == 1 and ticket in failed.stderr
+        assert "cola de impresión" in failed.stderr
+    finally:
+        set_locale("es_PE")

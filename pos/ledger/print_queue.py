@@ -16,8 +16,9 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import LargeBinary, and_, cast, update
+from sqlalchemy import select as core_select
+from sqlmodel import Session
 
 from pos.ledger.journal import utc_now_text
 from pos.ledger.models import PrintJob
@@ -94,10 +95,17 @@ def altered_jobs(s: Session, key: bytes) -> list[PrintJob]:
     """Jobs whose stored bytes fail their MAC: rewritten, or bytes with no MAC on a job still
     to be printed (a job printed before MACs existed keeps verifying)."""
     bad: list[PrintJob] = []
-    query = select(PrintJob).where(col(PrintJob.data).is_not(None)).order_by(col(PrintJob.id))
-    for job in s.exec(query):
-        if job.mac is None and job.status in ("printed", "replaced"):
+    # Read as bytes whatever was stored: a rewrite that left TEXT in the column (SQLite's
+    # `||`) must be reported, not crash the check.
+    t = _TABLE.c
+    query = (core_select(t.id, t.series, t.ticket, t.kind, t.status, t.mac,
+                         cast(t.data, LargeBinary))
+             .where(t.data.is_not(None)).order_by(t.id))
+    for job_id, series, ticket, kind, status, mac, data in s.connection().execute(query):
+        if mac is None and status in ("printed", "replaced"):
             continue
+        job = PrintJob(id=job_id, series=series, ticket=ticket, kind=kind, status=status,
+                       mac=mac, data=bytes(data), created_at="")
         if not bytes_intact(key, job):
             bad.append(job)
     return bad
