@@ -361,12 +361,21 @@ def sell(ctx: click.Context, clerk: ClerkView, operator: str, phone: str, amount
     result = shop.sell(clerk, draft, request_id=request_id)
     click.echo(result.ticket)
     click.echo(_("Change: {change}", change=format_money(result.change)))
-    outcome = result.print_outcome
-    if outcome is not None and not outcome.printed:
-        # The sale is kept: exit 3, not 1, so a script never sells it again.
-        _fail(_("Receipt NOT printed ({error}); it waits in the print queue: "
-                "pos reprint {ticket}", error=outcome.error, ticket=result.ticket),
-              EXIT_NOT_PRINTED)
+    _warn_receipt(result.print_outcome, result.ticket)
+
+
+def _warn_receipt(outcome: Any, ticket: str) -> None:
+    """A receipt the printer did not confirm: say what to do, on stderr, and exit 3 (the
+    sale is kept: a script must not sell it again)."""
+    from pos.i18n import _
+
+    if outcome is None or outcome.printed:
+        return
+    if outcome.unconfirmed:
+        _fail(_("Receipt NOT confirmed by the printer ({error}). If it did not come out: "
+                "pos reprint {ticket}", error=outcome.error, ticket=ticket), EXIT_NOT_PRINTED)
+    _fail(_("Receipt NOT printed ({error}); it waits in the print queue: "
+            "pos reprint {ticket}", error=outcome.error, ticket=ticket), EXIT_NOT_PRINTED)
 
 
 @main.command()
@@ -518,7 +527,12 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
         outcomes = shop.retry_print_queue()
         failed = [o for o in outcomes if not o.printed]
         for o in outcomes:
-            state = _("printed") if o.printed else _("failed: {error}", error=o.error or "")
+            if o.printed:
+                state = _("printed (copy)") if o.copy else _("printed")
+            elif o.unconfirmed:
+                state = _("not confirmed: {error}", error=o.error or "")
+            else:
+                state = _("failed: {error}", error=o.error or "")
             click.echo(f"{o.ticket}\t{state}")
         if failed:
             _fail(_("{count} receipt(s) NOT printed; they wait in the print queue.",
@@ -530,6 +544,27 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
     for job in jobs:
         click.echo(f"{job.id}\t{job.ticket}\t{job.kind}\t{job.status}\t{job.attempts}\t"
                    f"{job.last_error or ''}".rstrip())
+
+
+@main.group()
+def printer() -> None:
+    """The receipt printer."""
+
+
+@printer.command("test")
+@click.pass_context
+def printer_test(ctx: click.Context) -> None:
+    """Print a test page (Spanish characters, width ruler, barcode, cut); show the printer's
+    status answer. Exit 1 when the printer did not take or confirm it."""
+    from pos.i18n import _
+
+    result = _shop(ctx).printer_test()
+    if not result.printed:
+        _fail(_("Test page NOT confirmed: {error} ({detail})", error=result.error,
+                detail=result.detail), EXIT_FAIL)
+    click.echo(_("Test page sent."))
+    if result.status:
+        click.echo(result.status)
 
 
 @main.command("receipt-text")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
@@ -28,6 +29,22 @@ class ConfigError(Exception):
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # Text from config.toml ends up on the screen and the printer: a control character
+        # (ESC, a raw newline) would inject printer or terminal commands.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(t, str) and any(unicodedata.category(c) == "Cc" for c in t)
+               for t in texts):
+            raise ValueError(N_("must not contain control characters (tabs, line breaks, ESC)"))
+        return value
+
+
+# Sane limits for the owner's text: a line of receipt text, a short name.
+ReceiptLine = Annotated[str, Field(max_length=120)]
+ShortName = Annotated[str, Field(min_length=1, max_length=20)]
 
 
 class ShopSettings(_Section):
@@ -59,9 +76,9 @@ class ShopSettings(_Section):
 
 
 class LedgerSettings(_Section):
-    url: str = "sqlite:///ledger.db"
+    url: str = Field("sqlite:///ledger.db", max_length=1000)
     id_storage: Literal["masked", "full"] = "masked"
-    key_file: str = "ledger.key"
+    key_file: str = Field("ledger.key", min_length=1, max_length=1000)
 
     @field_validator("url")
     @classmethod
@@ -73,20 +90,23 @@ class LedgerSettings(_Section):
 
 class PrinterSettings(_Section):
     kind: Literal["file", "network", "usb", "serial", "cups", "none"] = "file"
-    path: str = "receipts-out/printer.bin"
-    host: str = "127.0.0.1"
+    path: str = Field("receipts-out/printer.bin", max_length=1000)
+    host: str = Field("127.0.0.1", max_length=253)
     port: int = Field(9100, ge=1, le=65535)
     timeout: float = Field(3.0, gt=0, le=60)
     usb_vendor: int = Field(0, ge=0, le=0xFFFF)
     usb_product: int = Field(0, ge=0, le=0xFFFF)
-    serial_port: str = "/dev/ttyS0"
+    serial_port: str = Field("/dev/ttyS0", max_length=255)
     baudrate: int = 9600
-    cups_name: str = ""
+    cups_name: str = Field("", max_length=127)
     # Columns of the receipt: "auto" = the profile's font A; font B is chosen where a profile
     # that knows its paper needs it (a TM-T88 prints 42 columns in font A, 56 in font B).
     width: int | str = 48
-    profile: str = "default"
+    profile: str = Field("default", max_length=60)
     cash_drawer: bool = False
+    # Wait for the printer's status answer (DLE EOT) before a receipt counts as printed.
+    # Unset: on for network, usb and serial; off for file, cups and none (nobody answers).
+    status_check: bool | None = None
 
     @field_validator("width", mode="before")
     @classmethod
@@ -105,7 +125,7 @@ class OperatorSettings(_Section):
     min: Decimal = Field(gt=0)
     max: Decimal = Field(gt=0, le=10000)
     presets: list[Annotated[Decimal, Field(gt=0)]] = []
-    promotion: list[str] = []
+    promotion: list[ReceiptLine] = Field([], max_length=5)
 
     @model_validator(mode="after")
     def _range(self) -> OperatorSettings:
@@ -124,7 +144,8 @@ class OperatorSettings(_Section):
 
 class PaymentSettings(_Section):
     methods: list[Literal["cash", "card", "yape", "plin"]] = ["cash", "card", "yape", "plin"]
-    card_brands: list[str] = ["visa", "mastercard", "amex", "diners"]
+    card_brands: list[ShortName] = Field(["visa", "mastercard", "amex", "diners"],
+                                         max_length=12)
 
     @field_validator("methods")
     @classmethod
@@ -135,7 +156,7 @@ class PaymentSettings(_Section):
 
 
 class ReceiptSettings(_Section):
-    footer: list[str] = ["¡Gracias por su compra!"]
+    footer: list[ReceiptLine] = Field(["¡Gracias por su compra!"], max_length=8)
     # The slip is not a comprobante de pago: SUNAT's boletas and facturas carry an authorised
     # series and correlative number, which this POS does not issue. Unset (None), every sale
     # slip says so in the shop's language; "" removes the line (a shop whose slip is printed
@@ -164,7 +185,7 @@ class SecuritySettings(_Section):
 
 class UISettings(_Section):
     idle_lock_minutes: int = Field(5, ge=0, le=240)
-    theme: str = "textual-dark"
+    theme: str = Field("textual-dark", max_length=60)
 
 
 DEFAULT_OPERATORS: dict[str, dict[str, Any]] = {
@@ -303,6 +324,7 @@ _REASONS = {
     "string_pattern_mismatch": N_("has the wrong form (expected pattern {pattern})"),
     "string_too_short": N_("must not be empty"),
     "string_too_long": N_("is too long (at most {max_length} characters)"),
+    "too_long": N_("has too many entries (at most {max_length})"),
     "greater_than": N_("must be more than {gt}"),
     "greater_than_equal": N_("must be at least {ge}"),
     "less_than": N_("must be less than {lt}"),

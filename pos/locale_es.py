@@ -622,5 +622,53 @@ MESSAGES: dict[str, str] = {
     '{name} is the last active manager: add another manager first.':
         '{name} es el último encargado activo: agregue antes otro encargado.',
     # end of auth (#10)
+    # printconf (#10 printing confirmed, #15 printer test, #10 inputs)
+    "the printer did not confirm the receipt (no status answer)":
+        "la impresora no confirmó el ticket (no respondió a la consulta de estado)",
+    "the printer is offline": "la impresora está fuera de línea",
+    "the printer's cover is open": "la tapa de la impresora está abierta",
+    "the printer is out of paper": "la impresora no tiene papel",
+    "the printer reports an error (paper jam or cutter?)":
+        "la impresora informa un error (¿papel atascado o cortador?)",
+    "{fault}: check the paper; if the receipt did not come out, reprint a copy (R)":
+        "{fault}: revise el papel; si el ticket no salió, reimprima una copia (R)",
+    "The receipt bytes of {ticket} in the print queue were altered; they were not printed "
+    "(R prints a copy from the ledger).":
+        "Los datos del ticket {ticket} en la cola de impresión fueron alterados; no se "
+        "imprimieron (R imprime una copia desde el registro).",
+    "outcome unknown: printing was interrupted (check the paper; it prints again only as a "
+    "copy)":
+        "resultado desconocido: la impresión se interrumpió (revise el papel; solo se vuelve "
+        "a imprimir como copia)",
+    "its receipt bytes in the print queue were altered (print job {job})":
+        "sus datos de ticket en la cola de impresión fueron alterados (trabajo {job})",
+    "Receipt NOT confirmed by the printer ({error}). If it did not come out: "
+    "pos reprint {ticket}":
+        "Ticket NO confirmado por la impresora ({error}). Si no salió: pos reprint {ticket}",
+    "printed (copy)": "impreso (copia)",
+    "not confirmed: {error}": "no confirmado: {error}",
+    "must not contain control characters (tabs, line breaks, ESC)":
+        "no debe contener caracteres de control (tabulaciones, saltos de línea, ESC)",
+    "has too many entries (at most {max_length})":
+        "tiene demasiados elementos (como máximo {max_length})",
+    "The request id {request_id} was already used for {ticket}, with other content: use a new "
+    "request id for a new operation.":
+        "El id de solicitud {request_id} ya se usó para {ticket}, con otro contenido: use un "
+        "id nuevo para una operación nueva.",
+    "PRINTER TEST": "PRUEBA DE IMPRESORA",
+    "Characters": "Caracteres",
+    "Width": "Ancho",
+    "Barcode": "Código de barras",
+    "If every line reads right and the ruler fits on one line, the printer is ready.":
+        "Si cada línea se lee bien y la regla cabe en una línea, la impresora está lista.",
+    "no status check for this printer (kind {kind})":
+        "sin consulta de estado para esta impresora (tipo {kind})",
+    "the printer answered: {status}": "la impresora respondió: {status}",
+    "Test page NOT confirmed: {error} ({detail})":
+        "Página de prueba NO confirmada: {error} ({detail})",
+    "Test page sent.": "Página de prueba enviada.",
+    "online, paper OK": "en línea, papel OK",
+    "paper running low": "queda poco papel",
+    # end of printconf
 }
 

@@ -40,14 +40,14 @@ from pos.domain.payment import (
     WalletPayment,
     card,
     cash,
-    contains_card_number,
     parse_method,
     wallet,
 )
 from pos.domain.phone import Phone, group_phone, parse_phone  # noqa: F401
+from pos.domain.text import refuse_card_number
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
-from pos.ledger import database, journal, witness
+from pos.ledger import database, journal, print_queue, witness
 from pos.ledger.clerks import (
     PIN_FAILED,
     PIN_RESET,
@@ -87,8 +87,22 @@ class ClerkView:
 class PrintOutcome:
     job_id: int
     ticket: str
-    printed: bool
+    printed: bool  # the printer took it and (where it can answer) confirmed its status
     error: str | None = None
+    copy: bool = False  # sent as a COPIA: the original may already be on paper
+    unconfirmed: bool = False  # it may be on paper: check it; R prints a copy
+    skipped: bool = False  # another process holds the job (or it was no longer waiting)
+
+
+@dataclass(frozen=True)
+class PrinterTestResult:
+    """What `pos printer test` reports: sent (and confirmed where the printer can answer)."""
+
+    printed: bool
+    status: str | None  # the status answer in words, or why there is none
+    error: str | None  # for the clerk, in their language
+    detail: str  # for the owner
+    data: bytes  # the test page's ESC/POS bytes
 
 
 @dataclass(frozen=True)
@@ -292,6 +306,7 @@ class Shop(DayClose):
         name = (name or "").strip()
         if not name or len(name) > 40 or not name.isprintable():
             raise ValidationError("name", N_("The name must have 1 to 40 letters."))
+        refuse_card_number("name", name)
         if role not in ROLES:
             raise ValidationError("role", N_("The role must be clerk or manager."))
         check_new_pin(pin)
@@ -503,9 +518,7 @@ class Shop(DayClose):
         if kind is Method.CASH:
             payment = cash(value, tendered if tendered is not None else str(value))
         elif kind is Method.CARD:
-            if contains_card_number(card_spec or ""):
-                raise ValidationError("card", N_("Never type the full card number: only its "
-                                                 "last 4 digits."))
+            refuse_card_number("card", card_spec)
             brand, last4, auth = ((card_spec or "").split(":") + ["", "", ""])[:3]
             if not card_spec or card_spec.count(":") != 2:
                 raise ValidationError("card", N_("Write the card as BRAND:LAST4:AUTH, e.g. "
@@ -565,7 +578,7 @@ class Shop(DayClose):
                 fields["id_number"] = doc.number
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            done = self._replay(s, request_id)
+            done = self._replay(s, request_id, {"kind": "sale", **fields})
             if done is not None:
                 return done
             require_shift(s, self.series, N_("selling"))
@@ -579,10 +592,13 @@ class Shop(DayClose):
         outcome = self.print_job(job_id) if print_now and not duplicate else None
         return SaleResult(entry, job_id, change, duplicate, outcome)
 
-    def _replay(self, s: Session, request_id: str | None) -> tuple[JournalEntry, int, bool] | None:
+    def _replay(self, s: Session, request_id: str | None,
+                request: dict[str, object]) -> tuple[JournalEntry, int, bool] | None:
         """The entry an idempotency key already produced (with its first print job), if any.
 
-        Taken under the terminal's lock, so two submits of one draft cannot both append.
+        Taken under the terminal's lock, so two submits of one draft cannot both append. The
+        same key with other content (another amount, phone, tendered cash, reason…) is a
+        different request: refused, never answered with the first one's ticket.
         """
         journal.lock_series(s, f"journal:{self.series}")
         if request_id is None:
@@ -590,6 +606,12 @@ class Shop(DayClose):
         done = s.exec(select(JournalEntry).where(JournalEntry.request_id == request_id)).first()
         if done is None:
             return None
+        stored = {name: getattr(done, name) for name in request}
+        if request_digest(stored) != request_digest(request):
+            raise ValidationError("request_id", N_("The request id {request_id} was already used "
+                                                   "for {ticket}, with other content: use a new "
+                                                   "request id for a new operation."),
+                                  request_id=request_id, ticket=done.ticket)
         job = s.exec(select(PrintJob.id).where(PrintJob.ticket == done.ticket)
                      .order_by(col(PrintJob.id))).first()
         return done, job or 0, True
@@ -620,7 +642,8 @@ class Shop(DayClose):
         """Queue a receipt inside the caller's transaction; its job id.
 
         `receipt=None` (sales) queues the ticket only: its bytes are rendered from the journal
-        entry when first printed or previewed (`job_bytes`), off the sell path.
+        entry when first printed or previewed (`job_bytes`), off the sell path. Stored bytes
+        carry a MAC with the ledger key (pos/ledger/print_queue.py).
         """
         data, status, error = None, "pending", None
         if receipt is not None:
@@ -631,11 +654,13 @@ class Shop(DayClose):
                 # kept, rendered for the generic profile, and waits in the queue as failed.
                 from receipts import render
 
-                data = render(receipt, width=self.settings.printer.width)
+                data = render(receipt)
                 status, error = "failed", str(exc)[:300]
         job_id = s.connection().execute(
             _INSERT_JOB,
             {"series": self.series, "ticket": ticket, "kind": kind, "data": data,
+             "mac": None if data is None else print_queue.job_mac(
+                 self.key, self.series, ticket, kind, data),
              "status": status, "attempts": 0, "last_error": error,
              "created_at": journal.utc_now_text(self.clock())},
         ).scalar_one()
@@ -649,10 +674,15 @@ class Shop(DayClose):
                              port=p.port, timeout=p.timeout, usb_vendor=p.usb_vendor,
                              usb_product=p.usb_product, serial_port=p.serial_port,
                              baudrate=p.baudrate, cups_name=p.cups_name, width=p.width,
-                             profile=p.profile, cash_drawer=p.cash_drawer)
+                             profile=p.profile, cash_drawer=p.cash_drawer,
+                             status_check=p.status_check)
 
     def print_job(self, job_id: int) -> PrintOutcome:
-        """Send one queued receipt to the printer; a fault stays in the queue, never raises."""
+        """Claim one queued receipt, send it and wait for the printer to confirm it.
+
+        Never raises. A job another process holds is skipped; a job that may already be on
+        paper (unconfirmed, or left 'sending' by a crash) is printed only as a COPIA.
+        """
         from receipts import PrinterError, send
 
         try:
@@ -660,55 +690,100 @@ class Shop(DayClose):
                 job = s.get(PrintJob, job_id)
                 if job is None:
                     raise LedgerError(_("No print job {job}.", job=job_id))
-                ticket, rendered = job.ticket, job.data is None
-                data = self._job_data(s, job)
-        except LedgerError as exc:  # e.g. an unknown printer profile: the sale still stands
-            return self._print_failed(job_id, str(exc))
+        except LedgerError as exc:
+            return PrintOutcome(job_id, "", False, str(exc))
         except SQLAlchemyError as exc:
             # Called right after a sale committed: the sale is kept, so report the receipt as
             # waiting in the queue instead of failing the sale the clerk was paid for.
-            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
-            return PrintOutcome(job_id, "", False, reason)
+            return PrintOutcome(job_id, "", False, _db_reason(exc))
+        ticket, prior = job.ticket, job.status
+        if prior not in print_queue.WAITING:
+            return PrintOutcome(job_id, ticket, prior == "printed", None, skipped=True)
+        copy = prior == "unconfirmed"
+        try:
+            token = self._write(lambda s: print_queue.claim(s, job_id, prior, self.clock()))
+        except LedgerError as exc:
+            return PrintOutcome(job_id, ticket, False, str(exc))
+        if token is None:  # another process took it first: it is theirs to print
+            return PrintOutcome(job_id, ticket, False, None, skipped=True)
+
+        store: bytes | None = None
+        try:
+            data, store = self._bytes_to_send(job, copy)
+        except LedgerError as exc:  # an unknown profile, altered bytes: the sale still stands
+            status = "unconfirmed" if copy else "failed"
+            self._finish_job(job_id, token, ticket, status, str(exc), "")
+            return PrintOutcome(job_id, ticket, False, str(exc), copy=copy)
+        except SQLAlchemyError as exc:
+            status = "unconfirmed" if copy else "failed"
+            self._finish_job(job_id, token, ticket, status, _db_reason(exc), "")
+            return PrintOutcome(job_id, ticket, False, _db_reason(exc), copy=copy)
+
         error: str | None = None  # for the clerk, in their language
         detail = ""  # for the owner: the queue's last_error and the event log
+        unsure = copy
         with self._print_lock:
             try:
                 send(self.printer_config(), data)
             except PrinterError as exc:
-                error, detail = printer_fault_text(exc.reason), f" ({exc.message})"
+                unsure = unsure or exc.sent
+                error, detail = printer_fault_text(exc.reason, unsure), f" ({exc.message})"
             except Exception as exc:  # a driver bug must not take the sale down with it
-                error = f"{exc.__class__.__name__}: {exc}"
+                unsure = True
+                error = printer_fault_text("error", True)
+                detail = f" ({exc.__class__.__name__}: {exc})"
+        status = "printed" if error is None else ("unconfirmed" if unsure else "failed")
+        self._finish_job(job_id, token, ticket, status, error, detail, store,
+                         replaces=job.kind == "reprint")
+        return PrintOutcome(job_id, ticket, error is None, error, copy=copy,
+                            unconfirmed=status == "unconfirmed")
 
-        self._record_attempt(job_id, error, detail, data if rendered else None)
-        return PrintOutcome(job_id, ticket, error is None, error)
+    def _bytes_to_send(self, job: PrintJob, copy: bool) -> tuple[bytes, bytes | None]:
+        """The bytes for this attempt, and the original bytes to keep in the queue (if newly
+        rendered). Rewritten bytes are refused (LedgerError)."""
+        with self._reader() as s:
+            if job.data is not None and not print_queue.bytes_intact(self.key, job):
+                if job.mac is not None or job.kind not in print_queue.ENTRY_KINDS:
+                    self.log_event("print_tampered", f"{job.ticket}: job {job.id}")
+                    raise LedgerError(_("The receipt bytes of {ticket} in the print queue were "
+                                        "altered; they were not printed (R prints a copy from "
+                                        "the ledger).", ticket=job.ticket))
+                # Queued before MACs existed: print what the journal says, not the row.
+                job = PrintJob.model_validate(job.model_dump() | {"data": None, "mac": None})
+            if copy:
+                if job.kind in print_queue.ENTRY_KINDS:
+                    entry = s.exec(select(JournalEntry)
+                                   .where(JournalEntry.ticket == job.ticket)).one()
+                    return self.render(self._entry_receipt(entry, copy=True)), None
+                if job.kind == "reprint" and job.data is not None:
+                    return job.data, None  # already a COPIA
+                from receipts import copy_banner
 
-    def _print_failed(self, job_id: int, error: str) -> PrintOutcome:
-        """A receipt that could not even be prepared: it stays in the queue."""
-        ticket = self._record_attempt(job_id, error)
-        return PrintOutcome(job_id, ticket, False, error)
+                return copy_banner(_("COPY")) + (job.data or b""), None
+            if job.data is not None:
+                return job.data, None
+            data = self._job_data(s, job)
+            return data, data
 
-    def _record_attempt(self, job_id: int, error: str | None, detail: str = "",
-                        data: bytes | None = None) -> str:
-        """Note a print attempt in the queue (and a fault in the event log); the ticket.
-
-        `data`: bytes rendered for this attempt, kept so the queue holds what was sent.
-        Never raises: the sale behind the receipt is already safe.
-        """
-        ticket = ""
+    def _finish_job(self, job_id: int, token: str, ticket: str, status: str, error: str | None,
+                    detail: str, data: bytes | None = None, *, replaces: bool = False) -> None:
+        """Record a claimed job's outcome (and a fault in the event log). Never raises: the
+        sale behind the receipt is already safe."""
+        values: dict[str, object] = {
+            "status": status,
+            "last_error": (error + detail)[:300] if error else None,
+            "printed_at": journal.utc_now_text(self.clock()) if status == "printed" else None,
+        }
+        if data is not None:
+            values["data"] = data
 
         def work(s: Session) -> None:
-            nonlocal ticket
-            row = s.get(PrintJob, job_id)
-            if row is None:
-                return
-            ticket = row.ticket
-            row.attempts += 1
-            if data is not None:
-                row.data = data
-            row.status = "failed" if error else "printed"
-            row.last_error = (error + detail)[:300] if error else None
-            row.printed_at = None if error else journal.utc_now_text(self.clock())
-            s.add(row)
+            if data is not None:  # the kind is part of the MAC: read it, never assume it
+                kind = s.exec(select(PrintJob.kind).where(PrintJob.id == job_id)).one()
+                values["mac"] = print_queue.job_mac(self.key, self.series, ticket, kind, data)
+            if print_queue.finish(s, job_id, token, values) and replaces and status == "printed":
+                print_queue.replace_unconfirmed(s, self.series, ticket,
+                                            "a copy was printed instead")
 
         try:
             self._write(work)
@@ -716,19 +791,40 @@ class Shop(DayClose):
             pass
         if error:
             self.log_event("printer_fault", f"{ticket}: {error}{detail}")
-        return ticket
+
+    def _stale_after(self) -> timedelta:
+        """How long a claim may last before its sender is taken for dead: connecting, sending
+        and the status answer each take at most the printer timeout."""
+        return timedelta(seconds=4 * self.settings.printer.timeout + 30)
+
+    def _release_stale(self) -> None:
+        note = _("outcome unknown: printing was interrupted (check the paper; it prints again "
+                 "only as a copy)")
+        with contextlib.suppress(LedgerError):
+            self._write(lambda s: print_queue.release_stale(s, self.series, self.clock(),
+                                                             self._stale_after(), note))
 
     def print_queue(self, *, pending_only: bool = True) -> list[PrintJob]:
-        """Receipts not printed yet (or all, newest first)."""
+        """This terminal's receipts not printed yet (or all, newest first)."""
+        if pending_only:
+            self._release_stale()
+        from sqlalchemy.orm import defer
+
         with self._reader() as s:
-            query = select(PrintJob).order_by(col(PrintJob.id).desc())
+            # Without the bytes: a listing is never stopped by a damaged receipt.
+            query = (select(PrintJob).options(defer(PrintJob.data))  # type: ignore[arg-type]
+                     .where(PrintJob.series == self.series)
+                     .order_by(col(PrintJob.id).desc()))
             if pending_only:
-                query = query.where(col(PrintJob.status).in_(("pending", "failed")))
+                query = query.where(col(PrintJob.status).in_((*print_queue.WAITING, "sending")))
             return list(s.exec(query.limit(500)).all())
 
     def retry_print_queue(self) -> list[PrintOutcome]:
-        """Try every waiting receipt again, oldest first."""
-        return [self.print_job(job.id) for job in reversed(self.print_queue()) if job.id]
+        """Try every waiting receipt again, oldest first; jobs another process is printing
+        are left to it (and not reported)."""
+        outcomes = [self.print_job(job.id) for job in reversed(self.print_queue())
+                    if job.id and job.status in print_queue.WAITING]
+        return [o for o in outcomes if not o.skipped]
 
     def job_bytes(self, job_id: int) -> bytes:
         """The receipt's ESC/POS bytes (for the on-screen preview)."""
@@ -739,8 +835,13 @@ class Shop(DayClose):
             return self._job_data(s, job)
 
     def _job_data(self, s: Session, job: PrintJob) -> bytes:
-        if job.data is not None:
+        """A job's bytes: stored ones if their MAC holds, else rendered from the journal."""
+        if job.data is not None and print_queue.bytes_intact(self.key, job):
             return job.data
+        if job.data is not None and job.kind not in print_queue.ENTRY_KINDS:
+            raise LedgerError(_("The receipt bytes of {ticket} in the print queue were "
+                                "altered; they were not printed (R prints a copy from the "
+                                "ledger).", ticket=job.ticket))
         entry = s.exec(select(JournalEntry).where(JournalEntry.ticket == job.ticket)).one()
         return self.render(self._entry_receipt(entry), kick=entry.method == "cash")
 
@@ -757,6 +858,40 @@ class Shop(DayClose):
             return PrintOutcome(job_id, entry.ticket, False, None)
         return self.print_job(job_id)
 
+    def printer_test(self) -> PrinterTestResult:
+        """Print the test page (Spanish characters, width ruler, barcode, cut) straight to the
+        printer, outside the queue, and report the printer's status answer."""
+        from receipts import PrinterError, send, test_page
+        from receipts.render import layout
+
+        printer = self.settings.printer
+        try:
+            columns = layout(printer.width, printer.profile)[0]  # "auto": the profile's
+        except Exception:  # an unknown profile or width: render() below says which
+            columns = printer.width if isinstance(printer.width, int) else 48
+        page = test_page(header=(self.settings.shop.name,), title=_("PRINTER TEST"),
+                         labels=(_("Characters"), _("Width"), _("Barcode")),
+                         width=columns, barcode=journal.ticket_number(self.series, 0),
+                         footer=(_("If every line reads right and the ruler fits on one line, "
+                                   "the printer is ready."),))
+        data = self.render(page)
+        config = self.printer_config()
+        try:
+            status = send(config, data)
+        except PrinterError as exc:
+            return PrinterTestResult(False, None, printer_fault_text(exc.reason),
+                                     exc.message, data)
+        if status is None:
+            answer = (_("no status check for this printer (kind {kind})", kind=printer.kind)
+                      if not config.checks_status else "")
+        else:
+            parts = [printer_fault_text(code) for code in status.problems] or [
+                _("online, paper OK")]
+            if status.paper_low:
+                parts.append(_("paper running low"))
+            answer = _("the printer answered: {status}", status="; ".join(parts))
+        return PrinterTestResult(True, answer, None, "", data)
+
     # -- voids ---------------------------------------------------------------------------
 
     def void(self, ticket: str, reason: str, manager: ClerkView, *,
@@ -770,9 +905,7 @@ class Shop(DayClose):
                                                "more)."))
         if len(reason) > 200:
             raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
-        if contains_card_number(reason):
-            raise ValidationError("reason", N_("Never type the full card number: only its "
-                                               "last 4 digits."))
+        refuse_card_number("reason", reason)
         if not reason.isprintable():
             raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
                                                "more)."))
@@ -780,7 +913,8 @@ class Shop(DayClose):
         ticket = normalise_ticket(ticket)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
-            done = self._replay(s, request_id)
+            done = self._replay(s, request_id, {"kind": "void", "clerk": manager.name,
+                                                "ref_ticket": ticket, "reason": reason})
             if done is not None:
                 return done
             original = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
@@ -868,7 +1002,16 @@ class Shop(DayClose):
             result = journal.verify(s, self.key, progress)
             self._check_head(s, result)
             verify_clerks(s, self.key)
+            self._check_print_queue(s)
         return result
+
+    def _check_print_queue(self, s: Session) -> None:
+        """Queued receipt bytes must be the ones this program queued (their MAC)."""
+        from pos.ledger.errors import ChainBroken
+
+        for job in print_queue.altered_jobs(s, self.key):
+            raise ChainBroken(job.ticket, _("its receipt bytes in the print queue were altered "
+                                            "(print job {job})", job=job.id))
 
     def _check_head(self, s: Session, result: journal.VerifyResult) -> None:
         """Compare this terminal's chain with the head recorded outside the database."""
@@ -927,13 +1070,27 @@ PRINTER_FAULTS = {
     "timeout": N_("the printer did not answer in time (off, out of paper or busy?)"),
     "disconnected": N_("the printer was disconnected while printing"),
     "unreachable": N_("the network printer cannot be reached (check the cable or Wi-Fi)"),
+    "no_answer": N_("the printer did not confirm the receipt (no status answer)"),
+    "offline": N_("the printer is offline"),
+    "cover_open": N_("the printer's cover is open"),
+    "paper_end": N_("the printer is out of paper"),
+    "error": N_("the printer reports an error (paper jam or cutter?)"),
 }
 
 
-def printer_fault_text(reason: str) -> str:
-    """A printer fault in the clerk's language."""
+def printer_fault_text(reason: str, unconfirmed: bool = False) -> str:
+    """A printer fault in the clerk's language; for a receipt that may be on paper anyway,
+    with what to do about it."""
     msgid = PRINTER_FAULTS.get(reason)
-    return _(msgid) if msgid else _("printer fault ({reason})", reason=reason)
+    text = _(msgid) if msgid else _("printer fault ({reason})", reason=reason)
+    if unconfirmed:
+        return _("{fault}: check the paper; if the receipt did not come out, reprint a copy "
+                 "(R)", fault=text)
+    return text
+
+
+def _db_reason(exc: SQLAlchemyError) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
 
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
@@ -950,6 +1107,15 @@ def check_request_id(request_id: str | None) -> None:
     if request_id is not None and not _REQUEST_ID.fullmatch(request_id):
         raise ValidationError("request_id", N_("The request id has 1 to 64 letters, digits, "
                                                "'.', '_', ':' or '-'."))
+
+
+def request_digest(request: dict[str, object]) -> str:
+    """SHA-256 of a request's content (its idempotency key left out), canonical JSON."""
+    import json
+
+    content = {k: v for k, v in request.items() if k != "request_id"}
+    data = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode()).hexdigest()
 
 
 def normalise_ticket(text: str) -> str:

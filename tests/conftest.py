@@ -58,13 +58,12 @@ class Clock:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def wall_clock() -> Iterator[Any]:
+def _frozen_wall_clock() -> Iterator[Any]:
     """No test reads the real clock: the wall clock starts at FIXED_NOW and ticks from there,
     for the whole session (module-scoped fixtures included).
 
-    A test that needs another moment travels itself (`time_machine.travel(...)`, nested) or
-    injects a `Clock`. Monotonic clocks (asyncio, timeouts) are left alone. Helper processes
-    that share a ledger with the test follow the same clock (`tests/wallclock.py`).
+    Monotonic clocks (asyncio, timeouts) are left alone. Helper processes that share a
+    ledger with the test follow the same clock (`tests/wallclock.py`).
     """
     import os
 
@@ -76,6 +75,17 @@ def wall_clock() -> Iterator[Any]:
     with time_machine.travel(FIXED_NOW, tick=True) as traveller:
         yield traveller
     os.environ.pop(ENV, None)
+
+
+@pytest.fixture
+def wall_clock() -> Iterator[Any]:
+    """The wall clock for one test to move (`wall_clock.move_to(...)`); undone after it."""
+    from datetime import datetime as wall
+
+    import time_machine
+
+    with time_machine.travel(wall.now(timezone.utc), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -116,6 +126,17 @@ def ensure_shift(shop: Any, clerk: str = "Juan") -> None:
     """Sales need an open shift: open one (slip not printed) unless one is open."""
     if shop.current_shift() is None:
         open_test_shift(shop, clerk)
+
+
+def open_quiet_shift(shop: Any, clerk: str = "Juan") -> Any:
+    """For printing tests: a shift opened before the test, its slip already out of the queue
+    (as if printed at the start of the day), so the queue holds only what the test does."""
+    from sqlalchemy import text
+
+    shift = open_test_shift(shop, clerk)
+    with shop.engine.begin() as conn:
+        conn.execute(text("DELETE FROM print_job WHERE ticket = :t"), {"t": shift.ticket})
+    return shift
 
 
 def open_test_shift(shop: Any, clerk: str = "Juan", float_amount: str = "0") -> Any:

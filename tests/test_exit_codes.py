@@ -71,6 +71,7 @@ CASES: dict[str, Case] = {
     "clerk list broken ledger": Case(("clerk", "list"), 1, broken_ledger=True),
     "verify broken ledger": Case(("verify",), 1, broken_ledger=True),
     "clock status broken ledger": Case(("clock", "status"), 1, broken_ledger=True),
+    "printer test printer fault": Case(("printer", "test"), 1, offline=True),
     "sell broken ledger": Case(SELL, 1, broken_ledger=True),
     "reprint printer fault": Case(("reprint", "R001-00000002"), 1, prep=(OPEN, SELL),
                                   offline=True),

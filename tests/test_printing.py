@@ -13,6 +13,7 @@ from pos.ledger.models import EventEntry, JournalEntry, PrintJob
 from pos.services import Shop
 from receipts import decode
 from tests.conftest import ensure_shift
+from tests.printer_server import PrinterServer
 
 
 def _sale(shop: Shop, **kw: Any) -> Any:
@@ -123,31 +124,12 @@ def test_closed_network_port_keeps_the_sale(make_settings: Any, clock: Any) -> N
     assert result.print_outcome is not None and not result.print_outcome.printed
     assert [j.status for j in _rows(shop, PrintJob) if j.kind == "sale"] == ["failed"]
 
-    # A printer now listens on that port: a reprint (marked COPIA) arrives intact.
-    server = socket.socket()
-    server.bind(("127.0.0.1", port))
-    server.listen(1)
-    server.settimeout(5)
-    outcome = None
-    try:
-        import threading
-
-        received = bytearray()
-
-        def accept() -> None:
-            conn, _ = server.accept()
-            with conn:
-                while chunk := conn.recv(65536):
-                    received.extend(chunk)
-
-        thread = threading.Thread(target=accept)
-        thread.start()
+    # A printer now listens on that port: a reprint (marked COPIA) arrives intact and is
+    # confirmed by the printer's status answer.
+    with PrinterServer("ok", port=port) as server:
         outcome = shop.reprint(result.ticket)
-        thread.join(5)
-    finally:
-        server.close()
-    assert outcome is not None and outcome.printed
-    [receipt] = decode(bytes(received))
+        assert outcome.printed
+        [receipt] = server.receipts()
     assert "COPIA" in receipt.text and receipt.barcodes == (result.ticket,)
     shop.close()
 

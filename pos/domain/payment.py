@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from pos.domain.errors import ValidationError
 from pos.domain.money import format_money, parse_amount
+# Re-exported: the rule lives in pos.domain.text, with every other free-text field.
+from pos.domain.text import contains_card_number, refuse_card_number  # noqa: F401
 from pos.i18n import N_, _
 
 
@@ -47,7 +49,6 @@ class WalletPayment:
 
 Payment = CashPayment | CardPayment | WalletPayment
 
-_DIGIT_RUN = re.compile(r"[0-9][0-9 \-]{11,}[0-9]")
 _AUTH = re.compile(r"^[A-Z0-9]{4,12}$")
 
 
@@ -59,19 +60,6 @@ def parse_method(text: str, field: str = "method") -> Method:
         return Method(aliases.get(key, key))
     except ValueError:
         raise ValidationError(field, N_("Payment must be cash, card, Yape or Plin.")) from None
-
-
-def contains_card_number(text: str) -> bool:
-    """True if `text` holds a 13–19 digit run that passes the Luhn check (a full card number)."""
-    from stdnum import luhn
-
-    for run in _DIGIT_RUN.findall(text or ""):
-        digits = re.sub(r"\D", "", run)
-        for length in range(13, 20):
-            for start in range(0, len(digits) - length + 1):
-                if luhn.is_valid(digits[start : start + length]):
-                    return True
-    return False
 
 
 def cash(amount: Decimal, tendered: str | Decimal, field: str = "tendered") -> CashPayment:
@@ -90,9 +78,7 @@ def cash(amount: Decimal, tendered: str | Decimal, field: str = "tendered") -> C
 def card(brand: str, last4: str, auth_code: str, brands: tuple[str, ...] = ()) -> CardPayment:
     """Card: brand, last 4 digits and the terminal's authorisation code; never the full number."""
     for value, fld in ((last4, "card_last4"), (auth_code, "card_auth"), (brand, "card_brand")):
-        if contains_card_number(value or ""):
-            raise ValidationError(
-                fld, N_("Never type the full card number: only its last 4 digits."))
+        refuse_card_number(fld, value)
     name = (brand or "").strip().lower()
     if not name:
         raise ValidationError("card_brand", N_("Choose the card brand."))
@@ -116,6 +102,7 @@ def wallet(method: Method | str, op_number: str) -> WalletPayment:
     kind = method if isinstance(method, Method) else parse_method(method)
     if kind not in (Method.YAPE, Method.PLIN):
         raise ValidationError("method", N_("Payment must be cash, card, Yape or Plin."))
+    refuse_card_number("op_number", op_number)
     number = re.sub(r"[\s\-]", "", op_number or "")
     if not (number.isascii() and number.isdigit() and 4 <= len(number) <= 20):
         raise ValidationError("op_number", N_("The operation number has 4 to 20 digits."))

@@ -146,25 +146,33 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (Alembic); a no-op when already there."""
-    try:
-        current = current_revision(engine)
-        head = HEAD_REVISION
-        if current == head:
-            return
-        if current is None:
-            with engine.connect() as conn:
-                _refuse_foreign(set(inspect(conn).get_table_names()))
-        from alembic import command
-        from alembic.util import CommandError
+    """Bring the schema to the newest revision (Alembic); a no-op when already there.
 
-        try:
-            with engine.begin() as conn:
+    On PostgreSQL the whole check-and-upgrade runs under one advisory lock, so terminals
+    starting together on a new database migrate it once, one after the other, instead of
+    racing to create the same tables (a raw constraint error for all but one).
+    """
+    try:
+        if current_revision(engine) == HEAD_REVISION:
+            return
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Transaction-scoped: released by the commit or rollback below, never leaked.
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pos:migrate'))"))
+            current = _revision_on(conn)
+            if current == HEAD_REVISION:  # another terminal migrated while we waited
+                return
+            if current is None:
+                _refuse_foreign(set(inspect(conn).get_table_names()))
+            from alembic import command
+            from alembic.util import CommandError
+
+            try:
                 command.upgrade(_alembic_config(conn), "head")
-        except CommandError:  # e.g. a revision this program does not know: a newer version
-            raise LedgerError(_("The ledger was written by another version of this program "
-                                "(schema {revision}); it was left untouched.",
-                                revision=current)) from None
+            except CommandError:  # e.g. a revision this program does not know: a newer version
+                raise LedgerError(_("The ledger was written by another version of this "
+                                    "program (schema {revision}); it was left untouched.",
+                                    revision=current)) from None
     except LedgerError:
         raise
     except (DatabaseError, OperationalError) as exc:
@@ -173,6 +181,12 @@ def migrate(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         raise LedgerError(_("The ledger cannot be opened: {reason}",
                             reason=str(exc).splitlines()[0][:200])) from None
+
+
+def _revision_on(conn: Any) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 @contextmanager

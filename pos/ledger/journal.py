@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, text
 from sqlmodel import Session, SQLModel, col, select
 
+from pos.domain.text import check_free_text
 from pos.i18n import _
 from pos.ledger.errors import ChainBroken, LedgerError
 from pos.ledger.models import GENESIS, EventEntry, JournalEntry
@@ -176,6 +177,8 @@ def append_entry(
     unknown = set(fields) - set(_JOURNAL_DEFAULTS)
     if unknown or "business_date" in fields or "period" in fields:
         raise TypeError(f"not journal columns the caller may set: {sorted(fields)}")
+    # The one door every typed text passes: no full card number is ever stored.
+    check_free_text(fields)
     values = _JOURNAL_DEFAULTS | fields | {
         "series": series,
         "seq": seq,

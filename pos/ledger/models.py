@@ -86,8 +86,13 @@ class PrintJob(SQLModel, table=True):
     kind: str = Field(max_length=16)  # sale | void | reprint | x | z | shift
     # None until first printed: a sale's receipt is rendered from its entry after the commit.
     data: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
-    status: str = Field(default="pending", max_length=10, index=True)  # pending|printed|failed
+    # pending | sending (claimed) | printed | failed (nothing reached the printer) |
+    # unconfirmed (it may be on paper: printed again only as a COPIA) | replaced (by a COPIA)
+    status: str = Field(default="pending", max_length=16, index=True)
     attempts: int = 0
+    claim: str | None = Field(default=None, max_length=32)  # token of the sending process
+    claimed_at: str | None = Field(default=None, max_length=32)
+    mac: str | None = Field(default=None, max_length=64)  # HMAC of `data` with the ledger key
     last_error: str | None = Field(default=None, max_length=300)
     created_at: str = Field(max_length=32)
     printed_at: str | None = Field(default=None, max_length=32)

@@ -55,6 +55,8 @@ BASE_FOR = {  # the option is only read with these payments
 }
 # (command, option, value) the rules accept on purpose: stored, exactly once.
 ACCEPTED: set[tuple[str, str, str]] = {
+    # A Luhn-valid 13-19 digit run is a full card number wherever it is typed (issue 10):
+    # refused as an operation number and as a clerk name.
     ("sell", "--op-number", "9876\n54321"),  # whitespace is dropped: stored as 987654321
     # Idempotency keys: 1-64 of [A-Za-z0-9._:-], not starting with a sign.
     ("sell", "--request-id", "1e3"), ("sell", "--request-id", "NaN"),
@@ -72,7 +74,7 @@ ACCEPTED: set[tuple[str, str, str]] = {
     ("clerk add", "NAME", "１２３"), ("clerk add", "NAME", "٢٠"),
     ("clerk add", "NAME", "1e3"), ("clerk add", "NAME", "NaN"),
     ("clerk add", "NAME", "Infinity"), ("clerk add", "NAME", "20.555"),
-    ("clerk add", "NAME", "4242424242424242"), ("clerk add", "NAME", "-5"),
+    ("clerk add", "NAME", "-5"),
     # PINs are read one a line from stdin: the PIN is the first line, 9876.
     ("clerk add", "--pin", "9876\n54321"),
 }

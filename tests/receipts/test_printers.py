@@ -57,7 +57,9 @@ class Server:
 
 
 def net(port: int, timeout: float = 2.0) -> PrinterConfig:
-    return PrinterConfig(kind="network", host="127.0.0.1", port=port, timeout=timeout)
+    # These tests are about the byte transport: the status answer is tested in test_status.py.
+    return PrinterConfig(kind="network", host="127.0.0.1", port=port, timeout=timeout,
+                         status_check=False)
 
 
 def test_file_printer_appends_receipts(tmp_path: Path, receipt_bytes: bytes) -> None:
