@@ -97,23 +97,23 @@ def backup_sqlite(ledger: Path, key_path: Path, key: bytes, output: Path, *, for
         os.close(fd)
         temps.append((temp, copy_db))
         source = sqlite3.connect(f"{ledger.resolve().as_uri()}?mode=ro", uri=True)
-        target = sqlite3.connect(temp)
+        copy_conn = sqlite3.connect(temp)
         try:
-            source.backup(target)
-            heads = _heads(target)
+            source.backup(copy_conn)
+            heads = _heads(copy_conn)
             for series, state in witnessed.items():
                 for kind in (witness.JOURNAL, witness.EVENTS):
                     head = state.head(kind)
                     if head is None:
                         continue
-                    row = target.execute(f"SELECT hash FROM {_TABLE[kind]} WHERE series = ?"
+                    row = copy_conn.execute(f"SELECT hash FROM {_TABLE[kind]} WHERE series = ?"
                                          " AND seq = ?", (series, head.seq)).fetchone()
                     if row is None or row[0] != head.hash:
                         raise LedgerError(_("The ledger does not match the witness of {series}: "
                                             "no backup was made. Run pos verify.",
                                             series=series))
         finally:
-            target.close()
+            copy_conn.close()
             source.close()
         with temp.open("rb+") as fh:
             os.fsync(fh.fileno())

@@ -135,8 +135,13 @@ def _scan(raw: bytes, key: bytes, series: str, *, partial_first: bool) -> Witnes
         try:
             kind, name, seq_text, entry_hash, mac = line.decode("ascii").split("|")
             head = Head(name, int(seq_text), entry_hash)
+            if len(mac) != 64:
+                raise ValueError(mac)
         except ValueError:
-            raise WitnessDamaged(f"line {number} is not a witness line") from None
+            # Cut short by a power cut, then continued on the next line by the next append.
+            # (Spoiling a line without the key only deletes it, which needs no key either.)
+            state.torn = True
+            continue
         if kind not in (JOURNAL, EVENTS, *RESET) or name != series:
             raise WitnessDamaged(f"line {number} does not belong here")
         if not hmac.compare_digest(mac, _line_mac(key, kind, head)):
@@ -171,9 +176,13 @@ class WitnessLog:
     def append(self, kind: str, head: Head, *, sync: bool = False) -> None:
         """Append one line; never raises (the entry behind it is already committed)."""
         try:
+            line = encode_line(self._key, kind, head)
             if self._fd is None:
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            os.write(self._fd, encode_line(self._key, kind, head))
+                self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+                size = os.fstat(self._fd).st_size
+                if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                    line = b"\n" + line  # after a line torn by a power cut: start afresh
+            os.write(self._fd, line)
             if sync or self.inline_sync:
                 os.fsync(self._fd)
                 return
