@@ -171,7 +171,8 @@ class Shop(DayClose):
         if path is None or path.exists():
             return
         key_path = self.settings.key_path
-        left = [p for p in (key_path, *witness.witness_files(key_path).values()) if p.exists()]
+        left = [p for p in (key_path, *witness.witness_files(key_path).values(),
+                            *key_path.parent.glob(f"{key_path.name}.*.head")) if p.exists()]
         if left:
             raise LedgerError(_("The ledger {path} is missing, but {files} still exist: a "
                                 "ledger is never recreated silently. Restore it from your "
@@ -778,7 +779,12 @@ class Shop(DayClose):
                                             "({reason})", path=path.name,
                                             reason=str(exc))) from None
             if state.status != "ok":
-                if series in in_ledger:
+                if state.status == "missing" and series != self.series:
+                    # Terminals on other machines (PostgreSQL) keep theirs beside their key.
+                    result.notes.append(_("{series}: no witness beside this key file; its "
+                                          "newest entries are checked on its own terminal.",
+                                          series=series))
+                elif series in in_ledger:
                     result.unchecked.append(_witness_gone(state.status, path))
                 continue
             problem = _compare_heads(conn, series, state)

@@ -171,20 +171,16 @@ class WitnessLog:
         self._pending = 0
         self._thread: threading.Thread | None = None
         self._closing = False
+        self._lock = threading.Lock()
         self.inline_sync = False  # bench/: fsync every line on the sell path instead
 
     def append(self, kind: str, head: Head, *, sync: bool = False) -> None:
         """Append one line; never raises (the entry behind it is already committed)."""
         try:
-            line = encode_line(self._key, kind, head)
-            if self._fd is None:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
-                size = os.fstat(self._fd).st_size
-                if size and os.pread(self._fd, 1, size - 1) != b"\n":
-                    line = b"\n" + line  # after a line torn by a power cut: start afresh
-            os.write(self._fd, line)
+            with self._lock:  # the app also writes from its printing thread
+                fd = self._write(encode_line(self._key, kind, head))
             if sync or self.inline_sync:
-                os.fsync(self._fd)
+                os.fsync(fd)
                 return
         except (OSError, ValueError):
             return
@@ -195,6 +191,15 @@ class WitnessLog:
                                             daemon=True)
             self._thread.start()
         self._dirty.set()
+
+    def _write(self, line: bytes) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            size = os.fstat(self._fd).st_size
+            if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                line = b"\n" + line  # after a line torn by a power cut: start afresh
+        os.write(self._fd, line)
+        return self._fd
 
     def _sync_loop(self) -> None:
         while not self._closing:
@@ -223,13 +228,14 @@ class WitnessLog:
         self.flush()
         self._closing = True
         self._dirty.set()
-        if self._fd is not None:
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
             try:
-                os.fsync(self._fd)
-                os.close(self._fd)
+                os.fsync(fd)
             except OSError:
                 pass
-            self._fd = None
+            os.close(fd)
 
 
 # -- the head record of earlier versions (`<key>.<series>.head`), read once to upgrade ------
