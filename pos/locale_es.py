@@ -550,5 +550,9 @@ MESSAGES: dict[str, str] = {
         "{path} ya existe: intente de nuevo en un segundo.",
     "chain code": "código de cadena",
     "ledger": "libro",
+    "{series}: no witness beside this key file; its newest entries are checked on its own "
+    "terminal.":
+        "{series}: no hay testigo junto a este archivo de clave; sus últimos movimientos se "
+        "verifican en su propia terminal.",
     # end of chain (#10)
 }
