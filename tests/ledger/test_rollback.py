@@ -26,11 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 SELL = ["sell", "--clerk", "Juan", "--pin", "5678", "--operator", "claro",
         "--phone", "987 654 321", "--amount", "20", "--id", "dni:45678912", "--pay", "cash"]
 WITNESS = "ledger.key.R001.witness"
+OPEN_SHIFT = ["shift", "open", "--clerk", "Juan", "--pin", "5678", "--float", "0"]
+CLOSE_SHIFT = ["shift", "close", "--clerk", "Juan", "--pin", "5678", "--counted", "60"]
 
 
 @pytest.fixture
 def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A shop folder with the shipped config, two clerks and three sales."""
+    """A shop folder with the shipped config, two clerks, an open shift (R001-00000001) and
+    three sales (R001-00000002…4)."""
     from pos.i18n import set_locale
 
     (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text(encoding="utf-8"),
@@ -39,6 +42,7 @@ def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.delenv("POS_CONFIG", raising=False)
     assert pos("clerk", "add", "Rosa", "--role", "manager", "--pin", "1234").exit_code == 0
     assert pos("clerk", "add", "Juan", "--pin", "5678").exit_code == 0
+    assert pos(*OPEN_SHIFT).exit_code == 0
     for _ in range(3):
         assert pos(*SELL).exit_code == 0
     yield tmp_path
@@ -102,15 +106,15 @@ def refused(result: Result | subprocess.CompletedProcess[str], *words: str) -> s
 
 def test_older_copy_restored_then_two_sales_are_refused(shop_dir: Path) -> None:
     """The issue's case: restore an older ledger.db and sell twice (real processes)."""
-    old = snapshot(shop_dir, "old.db")  # 3 sales
+    old = snapshot(shop_dir, "old.db")  # up to R001-00000004
     for _ in range(2):
-        assert pos(*SELL).exit_code == 0  # R001-00000005 handed to a customer
+        assert pos(*SELL).exit_code == 0  # R001-00000006 handed to a customer
     restore(shop_dir, old)
     for _ in range(2):
-        stderr = refused(pos_process(shop_dir, *SELL), "R001-00000005", "pos ledger accept")
+        stderr = refused(pos_process(shop_dir, *SELL), "R001-00000006", "pos ledger accept")
         assert "copia" in stderr  # "reemplazada por una copia anterior"
-    assert tickets_sold(shop_dir) == 3  # no ticket was issued twice
-    stderr = refused(pos("verify"), "R001-00000005")
+    assert tickets_sold(shop_dir) == 4  # no ticket was issued twice
+    stderr = refused(pos("verify"), "R001-00000006")
     assert "FALL" in stderr  # reported as a failed check: this is tampering
 
 
@@ -121,7 +125,7 @@ def test_many_sales_after_the_restore_cannot_hide_it(shop_dir: Path) -> None:
         assert pos(*SELL).exit_code == 0
     restore(shop_dir, old)
     for _ in range(6):
-        refused(pos(*SELL), "R001-00000007")
+        refused(pos(*SELL), "R001-00000008")
     witness_before = (shop_dir / WITNESS).read_bytes()
     refused(pos(*SELL))
     assert (shop_dir / WITNESS).read_bytes() == witness_before  # never rewritten lower
@@ -130,15 +134,15 @@ def test_many_sales_after_the_restore_cannot_hide_it(shop_dir: Path) -> None:
 def test_a_forked_copy_is_caught(shop_dir: Path) -> None:
     """An older copy on which other sales were made elsewhere (same length, other hashes)."""
     old = snapshot(shop_dir, "old.db")
-    assert pos(*SELL).exit_code == 0  # R001-00000004 as the customer has it
+    assert pos(*SELL).exit_code == 0  # R001-00000005 as the customer has it
     shutil.copy(shop_dir / WITNESS, shop_dir / "witness.keep")
     restore(shop_dir, old)
     (shop_dir / WITNESS).unlink()  # a second copy of the shop, run without the witness...
     assert pos("ledger", "accept", "--reason", "prueba", "--clerk", "Rosa",
                "--pin", "1234").exit_code == 0
-    assert pos(*SELL[:10], "30", *SELL[11:]).exit_code == 0  # ...sells another R001-00000004
+    assert pos(*SELL[:10], "30", *SELL[11:]).exit_code == 0  # ...sells another R001-00000005
     shutil.copy(shop_dir / "witness.keep", shop_dir / WITNESS)  # the original witness back
-    refused(pos(*SELL), "R001-00000004")
+    refused(pos(*SELL), "R001-00000005")
 
 
 def test_newest_rows_deleted_under_a_running_terminal(shop_dir: Path) -> None:
@@ -156,21 +160,21 @@ def test_newest_rows_deleted_under_a_running_terminal(shop_dir: Path) -> None:
                                      method="cash", id_spec="dni:45678912")
             return shop.sell(juan, draft, print_now=False).ticket
 
-        assert sell() == "R001-00000004"
+        assert sell() == "R001-00000005"
         assert pos(*SELL).exit_code == 0  # another process of this terminal: fine
-        assert sell() == "R001-00000006"
+        assert sell() == "R001-00000007"
         conn = sqlite3.connect(shop_dir / "ledger.db", isolation_level=None)
         drop_guards(conn)
-        conn.execute("DELETE FROM journal_entry WHERE seq >= 5")
+        conn.execute("DELETE FROM journal_entry WHERE seq >= 6")
         conn.close()
-        with pytest.raises(LedgerError, match="R001-00000006"):
+        with pytest.raises(LedgerError, match="R001-00000007"):
             sell()
         assert shop.integrity_problem is not None
         with pytest.raises(LedgerError):
             sell()  # stays stopped
     finally:
         shop.close()
-    assert tickets_sold(shop_dir) == 4
+    assert tickets_sold(shop_dir) == 5
 
 
 def test_manager_accepts_the_restored_ledger(shop_dir: Path) -> None:
@@ -183,11 +187,11 @@ def test_manager_accepts_the_restored_ledger(shop_dir: Path) -> None:
     ok = pos("ledger", "accept", "--reason", "disco dañado, copia de ayer", "--clerk", "Rosa",
              "--pin", "1234")
     assert ok.exit_code == 0, ok.output
-    assert "R001-00000004" in ok.stdout
+    assert "R001-00000005" in ok.stdout
     assert pos(*SELL).exit_code == 0
     result = pos("verify")
     assert result.exit_code == 0, result.output
-    assert "R001-00000003" in result.stderr  # the note: accepted at R001-00000003
+    assert "R001-00000004" in result.stderr  # the note: accepted at R001-00000004
     assert "ledger_accepted" in sqlite3.connect(shop_dir / "ledger.db").execute(
         "SELECT group_concat(kind) FROM event_log").fetchone()[0]
 
@@ -210,7 +214,7 @@ def test_witness_gone_is_reported_as_such(shop_dir: Path, damage: str, says: str
         path.write_bytes(b"\0" * size)
     result = pos("verify")
     assert result.exit_code == 1
-    assert "OK: 3 " in result.stdout  # the chain itself is fine
+    assert "OK: 4 " in result.stdout  # the chain itself is fine
     assert says in result.stderr and WITNESS in result.stderr
     assert "FALL" not in result.stderr and "falsific" not in result.stderr  # not tampering
     stderr = refused(pos(*SELL), says)  # and nobody sells until a manager looks at it
@@ -225,7 +229,7 @@ def test_torn_last_line_is_not_an_alarm(shop_dir: Path) -> None:
     path.write_bytes(raw[:last_start + (len(raw) - last_start) // 2])
     result = pos("verify")
     assert result.exit_code == 0, result.output
-    assert "OK: 3 " in result.stdout
+    assert "OK: 4 " in result.stdout
     assert pos(*SELL).exit_code == 0
     assert pos("verify").exit_code == 0
 
@@ -237,7 +241,7 @@ def test_witness_lines_are_owner_only_and_appended(shop_dir: Path) -> None:
     assert pos(*SELL).exit_code == 0
     after = path.read_bytes()
     assert after.startswith(before) and after.count(b"\n") > before.count(b"\n")
-    assert b"J|R001|4|" in after
+    assert b"J|R001|5|" in after
 
 
 # -- the key -------------------------------------------------------------------------------
@@ -245,8 +249,8 @@ def test_witness_lines_are_owner_only_and_appended(shop_dir: Path) -> None:
 def test_replaced_key_refuses_to_sell(shop_dir: Path) -> None:
     (shop_dir / "ledger.key").write_text("ab" * 32 + "\n")
     stderr = refused(pos_process(shop_dir, *SELL), "ledger.key")
-    assert "R001-00000003" in stderr  # the newest entry the key does not sign
-    assert tickets_sold(shop_dir) == 3
+    assert "R001-00000004" in stderr  # the newest entry the key does not sign
+    assert tickets_sold(shop_dir) == 4
     refused(pos("ledger", "accept", "--reason", "otra llave", "--clerk", "Rosa",
                 "--pin", "1234"))
 
@@ -291,14 +295,15 @@ def test_another_terminals_newest_entries_deleted_is_caught_here(shop_dir: Path)
     assert 'series = "R001"' in text
     other = shop_dir / "r002.toml"
     other.write_text(text.replace('series = "R001"', 'series = "R002"'), encoding="utf-8")
+    assert pos(*OPEN_SHIFT, config=other).exit_code == 0
     for _ in range(3):
         assert pos(*SELL, config=other).exit_code == 0
     assert pos("verify").exit_code == 0
     conn = sqlite3.connect(shop_dir / "ledger.db", isolation_level=None)
     drop_guards(conn)
-    conn.execute("DELETE FROM journal_entry WHERE series = 'R002' AND seq = 3")
+    conn.execute("DELETE FROM journal_entry WHERE series = 'R002' AND seq = 4")
     conn.close()
-    refused(pos("verify"), "R002-00000003")  # verify run from R001
+    refused(pos("verify"), "R002-00000004")  # verify run from R001
     assert pos(*SELL).exit_code == 0  # R001 itself is untouched and keeps selling
 
 
@@ -331,7 +336,7 @@ def test_backup_copy_verifies_clean_with_its_own_config(shop_dir: Path) -> None:
     assert 'copia.db.key' in config.read_text(encoding="utf-8")
     checked = pos_process(backups, "--config", str(config), "verify")
     assert checked.returncode == 0, checked.stderr
-    assert "OK: 3 " in checked.stdout
+    assert "OK: 4 " in checked.stdout
     # The live shop sold on since: the copy is older, yet clean against its own witness.
     assert pos(*SELL).exit_code == 0
     assert pos("--config", str(config), "verify").exit_code == 0
@@ -350,7 +355,7 @@ def test_backup_never_overwrites_without_force_nor_the_live_ledger(shop_dir: Pat
         assert pos("backup", "--output", str(shop_dir / live), "--force").exit_code == 2
         if live != "ledger.db":  # the ledger itself gains the start event: checked below
             assert (shop_dir / live).read_bytes().startswith(before), live
-    assert tickets_sold(shop_dir) == 3 and pos("verify").exit_code == 0
+    assert tickets_sold(shop_dir) == 4 and pos("verify").exit_code == 0
     assert not list(shop_dir.glob(".*.tmp"))
 
 
@@ -359,7 +364,7 @@ def test_a_restored_backup_is_an_older_copy(shop_dir: Path) -> None:
     assert pos("backup", "--output", str(shop_dir / "copia.db")).exit_code == 0
     assert pos(*SELL).exit_code == 0
     restore(shop_dir, shop_dir / "copia.db")
-    refused(pos(*SELL), "R001-00000004")
+    refused(pos(*SELL), "R001-00000005")
 
 
 # -- the paper Z ---------------------------------------------------------------------------
@@ -375,13 +380,15 @@ def _z_code(folder: Path) -> str:
 
 
 def test_z_code_checks_the_ledger_against_the_paper(shop_dir: Path) -> None:
+    assert pos(*CLOSE_SHIFT).exit_code == 0  # R001-00000005
     result = pos("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "60")
     assert result.exit_code == 0, result.output
     code = _z_code(shop_dir)
     assert len(code) == 14 and code.count("-") == 2
     checked = pos("verify", "--z-code", code.lower().replace("-", " "))
     assert checked.exit_code == 0, checked.output
-    assert "R001-00000004" in checked.stdout
+    assert "R001-00000006" in checked.stdout
+    assert pos(*OPEN_SHIFT).exit_code == 0
     assert pos(*SELL).exit_code == 0  # later sales do not change the answer
     assert pos("verify", "--z-code", code).exit_code == 0
     refused(pos("verify", "--z-code", "0000-0000-0000"), "0000-0000-0000")
@@ -393,6 +400,7 @@ def test_z_code_fails_on_a_ledger_rewritten_with_the_key(shop_dir: Path) -> None
     from pos.ledger import journal, witness
     from pos.ledger.models import EventEntry, JournalEntry
 
+    assert pos(*CLOSE_SHIFT).exit_code == 0
     assert pos("close-day", "--clerk", "Rosa", "--pin", "1234", "--counted", "60").exit_code == 0
     code = _z_code(shop_dir)
     key = bytes.fromhex((shop_dir / "ledger.key").read_text().strip())
@@ -403,8 +411,8 @@ def test_z_code_fails_on_a_ledger_rewritten_with_the_key(shop_dir: Path) -> None
     prev = "0" * 64
     for row in conn.execute("SELECT * FROM journal_entry ORDER BY seq").fetchall():
         entry = JournalEntry(**dict(row))
-        if entry.seq == 2:
-            entry.amount_cents = 100  # the forger's edit before the Z
+        if entry.seq == 3:
+            entry.amount_cents = 100  # the forger's edit of a sale before the Z
         entry.prev_hash = prev
         entry.hash = journal.entry_hash(key, entry)
         conn.execute("UPDATE journal_entry SET amount_cents = ?, prev_hash = ?, hash = ? "
