@@ -163,6 +163,8 @@ class Shop(DayClose):
         self._witness = witness.WitnessLog(witness.witness_path(key_path, self.series), self._key)
         if has_entries:
             self._problem = self._check_start()
+        else:
+            self._witness.begin(self.series)
         self.log_event("start", f"series {self.series}")
 
     def _refuse_missing_ledger(self) -> None:
@@ -208,7 +210,9 @@ class Shop(DayClose):
                          reason=str(exc))
             if state.status != "ok":
                 if own[witness.JOURNAL] is None and own[witness.EVENTS] is None:
-                    return None  # a terminal new to this ledger: its witness starts now
+                    assert self._witness is not None
+                    self._witness.begin(self.series)  # a terminal new to this ledger
+                    return None
                 return _witness_gone(state.status, path)
             problem = _compare_heads(conn, self.series, state)
             if problem is not None:
@@ -791,7 +795,7 @@ class Shop(DayClose):
             if problem is not None:
                 name = next((_head_name(series, kind, head.seq) for kind in
                              (witness.JOURNAL, witness.EVENTS)
-                             if (head := state.head(kind)) is not None
+                             if (head := state.head(kind)) is not None and head.seq > 0
                              and _hash_at(conn, series, kind, head.seq) != head.hash), series)
                 raise ChainBroken(name, problem)
             for kind, head in state.resets:
@@ -956,7 +960,7 @@ def _compare_heads(conn: object, series: str, state: witness.WitnessState) -> st
     """Why the ledger does not hold the witnessed heads (rolled back, cut or forked), or None."""
     for kind in (witness.JOURNAL, witness.EVENTS):
         head = state.head(kind)
-        if head is None:
+        if head is None or head.seq == 0:
             continue
         found = _hash_at(conn, series, kind, head.seq)
         name = _head_name(series, kind, head.seq)
@@ -996,10 +1000,16 @@ def _read_with_legacy(path: Path, key_path: Path, key: bytes, series: str, *,
 
 
 def _witnessed_anything(path: Path) -> bool:
+    """Whether a witness records any entry (read before the key is loaded: no MAC check)."""
     try:
-        return path.stat().st_size > 0
+        raw = path.read_bytes()
     except OSError:
         return False
+    for line in raw.split(b"\n"):
+        fields = line.split(b"|")
+        if len(fields) == 5 and fields[2].isdigit() and int(fields[2]) > 0:
+            return True
+    return False
 
 
 PRINTER_FAULTS = {

@@ -31,6 +31,7 @@ from pathlib import Path
 
 JOURNAL, EVENTS = "J", "E"
 RESET = {"RJ": JOURNAL, "RE": EVENTS}  # a head accepted by a manager after a rollback
+GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
 TAIL = 64 * 1024  # bytes read from the end at start-up (a line is ~150 bytes)
 
 
@@ -191,6 +192,21 @@ class WitnessLog:
                                             daemon=True)
             self._thread.start()
         self._dirty.set()
+
+    def begin(self, series: str) -> None:
+        """Start a terminal's witness before its first entry: a line for the empty chains,
+        on disk with its folder entry. A crash before the first entry's line is then a
+        witness *behind* the ledger, never a missing or empty one."""
+        for kind in (JOURNAL, EVENTS):
+            self.append(kind, Head(series, 0, GENESIS), sync=True)
+        try:
+            folder = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        except OSError:
+            pass
 
     def _write(self, line: bytes) -> int:
         if self._fd is None:

@@ -234,6 +234,18 @@ def test_torn_last_line_is_not_an_alarm(shop_dir: Path) -> None:
     assert pos("verify").exit_code == 0
 
 
+def test_witness_behind_the_ledger_after_a_crash_is_no_alarm(shop_dir: Path) -> None:
+    """Killed or powered off between a commit and its witness line: the witness is behind
+    (here: only the lines written before the very first entry), which is caught up."""
+    path = shop_dir / WITNESS
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert lines[0].startswith(b"J|R001|0|") and lines[1].startswith(b"E|R001|0|")
+    path.write_bytes(b"".join(lines[:2]))
+    assert pos(*SELL).exit_code == 0
+    assert pos("verify").exit_code == 0
+    assert b"J|R001|5|" in path.read_bytes()
+
+
 def test_witness_lines_are_owner_only_and_appended(shop_dir: Path) -> None:
     path = shop_dir / WITNESS
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
