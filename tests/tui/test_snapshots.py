@@ -22,6 +22,8 @@ def snap_shop(make_settings: Any, clock: Any, tmp_path: Any) -> Iterator[Any]:
 
     set_locale("es_PE")
     (tmp_path / "ledger.key").write_text("5e" * 32 + "\n")
+    # A key without its ledger is refused (never a silent new ledger): start an empty one.
+    (tmp_path / "ledger.db").touch()
     shop = Shop.open(make_settings(), clock=clock)
     shop.add_clerk("Rosa", "manager", "1234")
     yield shop
