@@ -354,6 +354,40 @@ def test_backup_copy_verifies_clean_with_its_own_config(shop_dir: Path) -> None:
     assert pos("--config", str(config), "verify").exit_code == 0
 
 
+def test_backup_taken_while_selling_verifies_clean(shop_dir: Path) -> None:
+    """The online backup is a consistent snapshot while the terminal keeps selling."""
+    import threading
+
+    from pos.config import load_file
+    from pos.services import ClerkView, Shop
+
+    shop = Shop.open(load_file(shop_dir / "config.toml"))
+    sold: list[str] = []
+
+    def keep_selling() -> None:
+        for _ in range(15):
+            draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                     method="cash", id_spec="dni:45678912")
+            sold.append(shop.sell(ClerkView("Juan", "clerk"), draft, print_now=False).ticket)
+
+    seller = threading.Thread(target=keep_selling)
+    seller.start()
+    try:
+        result = pos("backup", "--output", str(shop_dir / "copia.db"))
+    finally:
+        seller.join()
+        shop.close()
+    assert result.exit_code == 0, result.output
+    assert len(sold) == 15
+    config = shop_dir / "copia.toml"
+    config.write_text((shop_dir / "config.toml").read_text(encoding="utf-8")
+                      .replace('"sqlite:///ledger.db"', '"sqlite:///copia.db"')
+                      .replace('"ledger.key"', '"copia.db.key"'), encoding="utf-8")
+    checked = pos("--config", str(config), "verify")
+    assert checked.exit_code == 0, checked.output
+    assert pos("verify").exit_code == 0
+
+
 def test_backup_never_overwrites_without_force_nor_the_live_ledger(shop_dir: Path) -> None:
     target = shop_dir / "copia.db"
     target.write_bytes(b"precious")
