@@ -461,18 +461,91 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
 
 
 @main.command()
+@click.option("--z-code", "z_code", default=None,
+              help="The chain code printed on a Z slip: check the ledger against that paper.")
 @click.pass_context
-def verify(ctx: click.Context) -> None:
-    """Check every journal and event chain. Exit 1 naming the first broken ticket."""
+def verify(ctx: click.Context, z_code: str | None) -> None:
+    """Check every chain and every terminal's witness. Exit 1 naming the first broken ticket."""
     from pos.i18n import _
+    from pos.receipt_layout import local_time
 
     shop = _shop(ctx)
+    z_entry = shop.find_z(z_code) if z_code is not None else None
     with _progress(_("Verifying")) as tick:
         result = shop.verify(progress=tick)
     click.echo(_("OK: {entries} entries and {events} events verified.",
                  entries=result.entries, events=result.events))
     for series, head in sorted(result.heads.items()):
         click.echo(f"{series}\t{head[:16]}")
+    if z_entry is not None:
+        click.echo(_("The Z {ticket} of {date} has this chain code: the ledger up to it is the "
+                     "one printed on that paper.", ticket=z_entry.ticket,
+                     date=local_time(z_entry, shop.tz).strftime("%Y-%m-%d %H:%M")))
+    for note in result.notes:
+        click.echo(_("Note: {note}", note=note), err=True)
+    if result.unchecked:
+        for problem in result.unchecked:
+            click.echo(_("NOT CHECKED: {problem}", problem=problem), err=True)
+        sys.exit(EXIT_FAIL)
+
+
+@main.command()
+@click.option("--output", required=True, type=click.Path(dir_okay=False),
+              help="The copy; its key and witness are written beside it (FILE.key, "
+                   "FILE.key.SERIES.witness).")
+@click.option("--force", is_flag=True, help="Replace an earlier backup of the same name.")
+@click.pass_context
+def backup(ctx: click.Context, output: str, force: bool) -> None:
+    """A consistent copy of the ledger (SQLite online backup) with its key and witness."""
+    from pathlib import Path
+
+    from pos.i18n import _
+
+    written = _shop(ctx).backup(Path(output), force=force)
+    for path in written:
+        click.echo(str(path))
+    click.echo(_("Keep the copy away from this machine; the key file in it can sign entries."),
+               err=True)
+
+
+@main.group()
+def ledger() -> None:
+    """Start a new ledger, or accept the ledger after a rollback (managers)."""
+
+
+@ledger.command("new")
+@click.option("--yes", is_flag=True, required=True,
+              help="Required: yes, the ledger is gone and a new one starts at ticket 1.")
+@click.pass_context
+def ledger_new(ctx: click.Context, yes: bool) -> None:
+    """Start a new ledger where the old one is missing; its key and witnesses are kept aside.
+
+    The old ledger's clerks are gone with it, so no PIN can be asked: this needs the owner's
+    access to the key folder, and the first manager is created again.
+    """
+    from pos.i18n import _
+    from pos.services import Shop
+
+    shop, retired = Shop.new_ledger(_settings(ctx))
+    ctx.call_on_close(shop.close)
+    for path in retired:
+        click.echo(_("kept as {path}", path=path))
+    click.echo(_("A new ledger was started: {url}", url=shop.settings.ledger_url))
+
+
+@ledger.command("accept")
+@click.option("--reason", required=True, help="What the manager checked, for the event log.")
+@manager_required
+@click.pass_context
+def ledger_accept(ctx: click.Context, reason: str, manager: ClerkView) -> None:
+    """Accept the ledger as it is after a rollback or a lost witness, so selling resumes.
+
+    The witness keeps every earlier line and gains one saying so; the event log records it.
+    """
+    from pos.i18n import _
+
+    previous = _shop(ctx).accept_ledger(manager, reason)
+    click.echo(_("Accepted. It was: {problem}", problem=previous))
 
 
 class _progress:

@@ -64,6 +64,8 @@ FIELD_LABELS = {
     "float": N_("starting cash"),
     "format": N_("format"),
     "output": N_("output file"),
+    "z_code": N_("chain code"),
+    "ledger": N_("ledger"),
     "request_id": N_("request id"),
     "shift": N_("shift"),
     "count": N_("count by denomination"),

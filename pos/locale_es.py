@@ -670,5 +670,125 @@ MESSAGES: dict[str, str] = {
     "online, paper OK": "en línea, papel OK",
     "paper running low": "queda poco papel",
     # end of printconf
+    # chain (#10: witness, backup, paper Z)
+    "Keep the copy away from this machine; the key file in it can sign entries.":
+        "Guarde la copia fuera de esta máquina; el archivo de clave que contiene puede firmar "
+        "movimientos.",
+    "A new ledger was started: {url}": "Se empezó un libro nuevo: {url}",
+    "Accepted. It was: {problem}": "Aceptado. Era: {problem}",
+    "The Z {ticket} of {date} has this chain code: the ledger up to it is the one printed on "
+    "that paper.":
+        "El Z {ticket} del {date} tiene este código de cadena: el libro hasta él es el que se "
+        "imprimió en ese papel.",
+    "Note: {note}": "Nota: {note}",
+    "kept as {path}": "guardado como {path}",
+    "NOT CHECKED: {problem}": "SIN VERIFICAR: {problem}",
+    "{path} is part of the live ledger (the database, its key, a witness or the config): "
+    "choose another file.":
+        "{path} es parte del libro en uso (la base de datos, su clave, un testigo o la "
+        "configuración): elija otro archivo.",
+    "{path} is not a regular file: choose another file.":
+        "{path} no es un archivo normal: elija otro archivo.",
+    "{path} already exists: add --force to replace it.":
+        "{path} ya existe: agregue --force para reemplazarlo.",
+    "The backup failed: {reason}": "La copia de respaldo falló: {reason}",
+    "The backup could not be written to {path}: {reason}.":
+        "No se pudo escribir la copia de respaldo en {path}: {reason}.",
+    "The ledger does not match the witness of {series}: no backup was made. Run pos verify.":
+        "El libro no coincide con el testigo de {series}: no se hizo la copia. Ejecute "
+        "pos verify.",
+    "Chain code: {code}": "Código de cadena: {code}",
+    "the ledger no longer holds {name} as this terminal wrote it (the database was replaced "
+    "by an older copy or rewritten).":
+        "el libro ya no tiene {name} como esta terminal lo escribió (la base de datos fue "
+        "reemplazada por una copia anterior o reescrita).",
+    "This terminal is stopped: {problem} A manager must check the ledger (pos verify), then "
+    "restore the right files or accept the ledger as it is (pos ledger accept).":
+        "Esta terminal está detenida: {problem} Un encargado debe revisar el libro "
+        "(pos verify) y luego restaurar los archivos correctos o aceptar el libro como está "
+        "(pos ledger accept).",
+    "the witness {path} is missing (deleted?): the newest entries cannot be checked against "
+    "a rollback.":
+        "falta el testigo {path} (¿borrado?): no se puede comprobar que los últimos "
+        "movimientos no fueron revertidos.",
+    "the witness {path} is empty (zero length): the newest entries cannot be checked against "
+    "a rollback.":
+        "el testigo {path} está vacío (largo cero): no se puede comprobar que los últimos "
+        "movimientos no fueron revertidos.",
+    "the witness {path} holds only zeros: the newest entries cannot be checked against a "
+    "rollback.":
+        "el testigo {path} solo tiene ceros: no se puede comprobar que los últimos "
+        "movimientos no fueron revertidos.",
+    "the witness records {name}, but the ledger ends at {last}: the database was replaced by "
+    "an older copy, or its newest entries were deleted.":
+        "el testigo registra {name}, pero el libro termina en {last}: la base de datos fue "
+        "reemplazada por una copia anterior, o se borraron sus últimos movimientos.",
+    "{name} differs from the one the witness recorded when it was written: the chain was "
+    "rewritten or forked from an older copy.":
+        "{name} no es el que el testigo registró al escribirlo: la cadena fue reescrita o "
+        "bifurcada desde una copia anterior.",
+    "The ledger is empty, but the witness files beside {key} record entries: the ledger was "
+    "replaced by an empty one. Restore it from a backup; to start a new ledger on purpose: "
+    "pos ledger new.":
+        "El libro está vacío, pero los testigos junto a {key} registran movimientos: el libro "
+        "fue reemplazado por uno vacío. Restáurelo desde una copia de respaldo; para empezar "
+        "un libro nuevo a propósito: pos ledger new.",
+    "The ledger {path} is missing, but {files} still exist: a ledger is never recreated "
+    "silently. Restore it from your backup (pos backup makes one); to start a new ledger on "
+    "purpose: pos ledger new.":
+        "Falta el libro {path}, pero {files} siguen existiendo: un libro nunca se vuelve a "
+        "crear sin avisar. Restáurelo desde su copia de respaldo (pos backup la hace); para "
+        "empezar un libro nuevo a propósito: pos ledger new.",
+    "'{value}' is not a chain code: 12 letters and digits as printed on the Z, e.g. "
+    "A1B2-C3D4-E5F6.":
+        "'{value}' no es un código de cadena: 12 letras y cifras como las imprime el Z, p. ej. "
+        "A1B2-C3D4-E5F6.",
+    "no Z in this ledger has this chain code: the ledger was rewritten before that Z, or it "
+    "is another ledger (or the code was mistyped)":
+        "ningún Z de este libro tiene este código de cadena: el libro fue reescrito antes de "
+        "ese Z, o es otro libro (o el código se escribió mal)",
+    "pos backup copies a SQLite ledger; back up a PostgreSQL ledger with pg_dump, and copy "
+    "the key file and its witnesses.":
+        "pos backup copia un libro SQLite; respalde un libro PostgreSQL con pg_dump, y copie "
+        "el archivo de clave y sus testigos.",
+    "pos ledger new works on a SQLite ledger; for PostgreSQL, point the config at a new "
+    "empty database.":
+        "pos ledger new funciona con un libro SQLite; para PostgreSQL, apunte la configuración "
+        "a una base de datos nueva y vacía.",
+    "The ledger {path} exists: pos ledger new only starts over when it is missing. Nothing "
+    "was changed.":
+        "El libro {path} existe: pos ledger new solo empieza de nuevo cuando falta. No se "
+        "cambió nada.",
+    "Write the reason (3 to 200 letters).": "Escriba el motivo (3 a 200 letras).",
+    "Nothing to accept: this terminal's ledger matches its witness.":
+        "Nada que aceptar: el libro de esta terminal coincide con su testigo.",
+    "A wrong key cannot be accepted: put the right key file back.":
+        "Una clave equivocada no se puede aceptar: vuelva a poner el archivo de clave "
+        "correcto.",
+    "nothing": "nada",
+    "the key file {path} does not sign the ledger's newest entry {name}: the key was "
+    "replaced, or the ledger is not this key's. Put the right key file back.":
+        "el archivo de clave {path} no firma el último movimiento del libro {name}: la clave "
+        "fue reemplazada, o el libro no es de esta clave. Vuelva a poner el archivo de clave "
+        "correcto.",
+    "the witness {path} is damaged or forged ({reason}).":
+        "el testigo {path} está dañado o falsificado ({reason}).",
+    "{series}: a manager accepted the ledger at {name} after a rollback or a lost witness "
+    "(see the event log).":
+        "{series}: un encargado aceptó el libro en {name} tras una reversión o un testigo "
+        "perdido (vea el registro de eventos).",
+    "{path}: the last line was cut short (a power cut?) and was ignored.":
+        "{path}: la última línea quedó cortada (¿un corte de luz?) y se ignoró.",
+    "the witness {path} is damaged or forged ({reason})":
+        "el testigo {path} está dañado o falsificado ({reason})",
+    "{path} already exists: try again in a second.":
+        "{path} ya existe: intente de nuevo en un segundo.",
+    "chain code": "código de cadena",
+    "ledger": "libro",
+    "{series}: no witness beside this key file; its newest entries are checked on its own "
+    "terminal.":
+        "{series}: no hay testigo junto a este archivo de clave; sus últimos movimientos se "
+        "verifican en su propia terminal.",
+    # end of chain (#10)
 }
 

@@ -11,6 +11,7 @@ from pos.config import Settings
 from pos.domain.money import format_money
 from pos.domain.payment import Method
 from pos.i18n import _
+from pos.ledger.journal import chain_code
 from pos.ledger.models import JournalEntry
 from pos.receipt_layout import local_time, shop_header
 from receipts import Receipt, Row, Section
@@ -152,6 +153,9 @@ def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
                                        report.expected_cash, report.counted),
                             title=_("Cash drawer")))
     footer = [_("Chain head: {head}", head=report.chain_head)]
+    if report.kind == "z" and report.entry is not None:
+        # The paper anchor: `pos verify --z-code CODE` finds this Z and checks the chain to it.
+        footer.append(_("Chain code: {code}", code=chain_code(report.entry.hash)))
     footer.extend(f"{series}: {head}" for series, head in report.heads)
     return Receipt(header=shop_header(settings), title=title, sections=tuple(sections),
                    barcode=report.entry.ticket if report.entry is not None else None,

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel, col, select
@@ -152,6 +153,13 @@ class Shop(DayClose):
         self._engine: Engine | None = None
         self._key: bytes | None = None
         self._print_lock = threading.Lock()
+        self._witness: witness.WitnessLog | None = None
+        # The newest head of this terminal's journal ("J") and event log ("E") as witnessed:
+        # each append must continue it (a rolled-back database does not).
+        self._known: dict[str, tuple[int, str]] = {}
+        # Why this terminal refuses to write (wrong key, rollback, witness gone), or None.
+        self._problem: str | None = None
+        self._key_problem = False
 
     # -- opening -------------------------------------------------------------------------
 
@@ -165,18 +173,134 @@ class Shop(DayClose):
     def _connect(self) -> None:
         url = self.settings.ledger_url
         embedded = self.settings.source is None
+        self._refuse_missing_ledger()
         self._engine = database.make_engine(url, create_parent=embedded)
         database.migrate(self._engine)
         with self._session() as s:
             # The event log is chained with the same key: a new key would break it too.
             has_entries = (s.exec(select(JournalEntry.id).limit(1)).first() is not None
                            or s.exec(select(EventEntry.id).limit(1)).first() is not None)
-        self._key = database.load_or_create_key(self.settings.key_path,
-                                                ledger_has_entries=has_entries)
+        key_path = self.settings.key_path
+        if not has_entries and any(_witnessed_anything(p) for p in
+                                   witness.witness_files(key_path).values()):
+            raise LedgerError(_("The ledger is empty, but the witness files beside {key} record "
+                                "entries: the ledger was replaced by an empty one. Restore it "
+                                "from a backup; to start a new ledger on purpose: pos ledger "
+                                "new.", key=key_path))
+        self._key = database.load_or_create_key(key_path, ledger_has_entries=has_entries)
+        self._witness = witness.WitnessLog(witness.witness_path(key_path, self.series), self._key)
+        if has_entries:
+            self._problem = self._check_start()
+        else:
+            self._witness.begin(self.series)
         self._seal_clerks()
         self.log_event("start", f"series {self.series}")
 
+    def _refuse_missing_ledger(self) -> None:
+        """A SQLite ledger gone while its key or witness remain is never recreated silently."""
+        path = database.sqlite_path(self.settings.ledger_url)
+        if path is None or path.exists():
+            return
+        key_path = self.settings.key_path
+        left = [p for p in (key_path, *witness.witness_files(key_path).values(),
+                            *key_path.parent.glob(f"{key_path.name}.*.head")) if p.exists()]
+        if left:
+            raise LedgerError(_("The ledger {path} is missing, but {files} still exist: a "
+                                "ledger is never recreated silently. Restore it from your "
+                                "backup (pos backup makes one); to start a new ledger on "
+                                "purpose: pos ledger new.", path=path,
+                                files=", ".join(p.name for p in left)[:300]))
+
+    def _check_start(self) -> str | None:
+        """On start: the key signs the newest entries, and the ledger is not behind its
+        witness. Returns why the terminal must not write, or None."""
+        key_path = self.settings.key_path
+        # The witness is read before the ledger: another process of this terminal (a `pos`
+        # command while the app sells) may commit meanwhile, which only puts the ledger
+        # ahead of what was read here, never behind it.
+        path = witness.witness_path(key_path, self.series)
+        try:
+            state = _read_with_legacy(path, key_path, self.key, self.series, whole=False)
+            damaged = None
+        except witness.WitnessDamaged as exc:
+            damaged = exc
+        with self._reader() as s:
+            conn = s.connection()
+            for model, label in ((JournalEntry, "journal"), (EventEntry, "event")):
+                row = (s.exec(select(model).where(model.series == self.series)
+                              .order_by(col(model.seq).desc()).limit(1)).first()
+                       or s.exec(select(model).order_by(col(model.id).desc()).limit(1)).first())
+                if row is not None and not hmac.compare_digest(
+                        row.hash, journal.entry_hash(self.key, row)):
+                    self._key_problem = True
+                    name = row.ticket if isinstance(row, JournalEntry) else (
+                        f"{label} {row.series}#{row.seq}")
+                    return _("the key file {path} does not sign the ledger's newest entry "
+                             "{name}: the key was replaced, or the ledger is not this key's. "
+                             "Put the right key file back.", path=key_path, name=name)
+            own = {kind: _own_head(conn, self.series, kind)
+                   for kind in (witness.JOURNAL, witness.EVENTS)}
+            if damaged is not None:
+                return _("the witness {path} is damaged or forged ({reason}).", path=path,
+                         reason=str(damaged))
+            if state.status != "ok":
+                if own[witness.JOURNAL] is None and own[witness.EVENTS] is None:
+                    assert self._witness is not None
+                    self._witness.begin(self.series)  # a terminal new to this ledger
+                    return None
+                return _witness_gone(state.status, path)
+            problem = _compare_heads(conn, self.series, state)
+            if problem is not None:
+                return problem
+        assert self._witness is not None
+        for kind, current in own.items():
+            if current is None:
+                continue
+            recorded = state.head(kind)
+            if recorded is None or current[0] > recorded.seq:
+                # Behind after a power cut, or another process of this terminal: catch up.
+                self._witness.append(kind, witness.Head(self.series, *current), sync=True)
+            self._known[kind] = current
+        return None
+
+    def _check_append(self, conn: object, series: str, kind: str, seq: int,
+                      prev_hash: str) -> None:
+        """Before an append: the ledger's head must continue the one last witnessed here."""
+        known = self._known.get(kind)
+        if series != self.series or known is None or known == (seq, prev_hash):
+            return
+        if seq > known[0]:
+            # Another process of this terminal appended meanwhile: fine if it continued ours.
+            table = "journal_entry" if kind == witness.JOURNAL else "event_log"
+            row = conn.execute(  # type: ignore[attr-defined]
+                text(f"SELECT hash FROM {table} WHERE series = :series AND seq = :seq"),
+                {"series": series, "seq": known[0]}).first()
+            if row is not None and row[0] == known[1]:
+                return
+        self._problem = _("the ledger no longer holds {name} as this terminal wrote it (the "
+                          "database was replaced by an older copy or rewritten).",
+                          name=_head_name(series, kind, known[0]))
+        raise LedgerError(self._stopped())
+
+    def _stopped(self) -> str:
+        return _("This terminal is stopped: {problem} A manager must check the ledger "
+                 "(pos verify), then restore the right files or accept the ledger as it is "
+                 "(pos ledger accept).", problem=self._problem)
+
+    @property
+    def integrity_problem(self) -> str | None:
+        """Why this terminal refuses to sell (for the app's banner), or None."""
+        return self._problem
+
+    def _witnessed(self, kind: str, head: tuple[str, int, str] | None) -> None:
+        if head is None or head[0] != self.series or self._witness is None:
+            return
+        self._witness.append(kind, witness.Head(*head))
+        self._known[kind] = (head[1], head[2])
+
     def close(self) -> None:
+        if self._witness is not None:
+            self._witness.close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -201,8 +325,11 @@ class Shop(DayClose):
     def _write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in one write transaction, turning database faults into LedgerError."""
         committing = False
+        if self._problem is not None:
+            raise LedgerError(self._stopped())
         try:
             with Session(self.engine, expire_on_commit=False) as s:
+                s.info["pos_check"] = self._check_append
                 try:
                     result = work(s)
                     s.flush()
@@ -212,9 +339,8 @@ class Shop(DayClose):
                     with contextlib.suppress(SQLAlchemyError):
                         s.rollback()
                     raise
-            head = s.info.pop("pos_head", None)
-            if head is not None:
-                witness.write_head(self.settings.key_path, self.key, witness.Head(*head))
+            self._witnessed(witness.JOURNAL, s.info.pop("pos_head", None))
+            self._witnessed(witness.EVENTS, s.info.pop("pos_event_head", None))
             return result
         except (LedgerError, ValidationError):
             raise
@@ -425,6 +551,8 @@ class Shop(DayClose):
         again), whichever process or terminal asks. Each wrong PIN is a chained event; `act`
         names a privileged act, recorded as an event when authorised.
         """
+        if self._key_problem:  # a replaced key: no clerk record can be checked with it
+            raise LedgerError(self._stopped())
         name = (name or "").strip()
         rules = self.settings.security
         now = self.clock()
@@ -435,6 +563,16 @@ class Shop(DayClose):
             until = journal.parse_utc(failures[0]) + timedelta(minutes=rules.lockout_minutes)
             return until if until > now else None
 
+        # A terminal stopped by an integrity problem writes nothing, but a manager must still
+        # be able to sign `pos ledger accept`: the PIN is then checked without recording.
+        record = self._problem is None
+
+        def note(s: Session, kind: str, detail: str) -> str:
+            if not record:
+                return journal.utc_now_text(now)
+            return journal.append_event(s, self.key, series=self.series, kind=kind,
+                                        detail=detail, now=now).created_at
+
         def work(s: Session) -> tuple[str, Clerk | None, datetime | None]:
             journal.lock_series(s, f"pin:{name}")  # parallel guesses queue up
             failures = recent_failures(s, name, rules.max_failures)
@@ -443,23 +581,23 @@ class Shop(DayClose):
                 return "locked", None, until
             row = s.exec(select(Clerk).where(Clerk.name == name, Clerk.active)).first()
             if row is None or not check_pin(pin or "", row.pin_hash):
-                event = journal.append_event(s, self.key, series=self.series, kind=PIN_FAILED,
-                                             detail=name[:40], now=now)
-                return "wrong", None, locked_until([event.created_at, *failures])
+                failed_at = note(s, PIN_FAILED, name[:40])
+                return "wrong", None, locked_until([failed_at, *failures])
             problem = record_problem(self.key, row, last_clerk_events(s).get(row.name))
             if problem is not None:
-                journal.append_event(s, self.key, series=self.series, kind="clerk_refused",
-                                     detail=f"{row.name}: {problem}", now=now)
+                note(s, "clerk_refused", f"{row.name}: {problem}")
                 return problem, None, None
             if failures:
-                journal.append_event(s, self.key, series=self.series, kind=PIN_RESET,
-                                     detail=row.name, now=now)
+                note(s, PIN_RESET, row.name)
             if act and (not manager or row.role == "manager"):
-                journal.append_event(s, self.key, series=self.series, kind="authorised",
-                                     detail=f"{act}: {row.name}", now=now)
+                note(s, "authorised", f"{act}: {row.name}")
             return "ok", row, None
 
-        outcome, row, until = self._write(work)
+        if record:
+            outcome, row, until = self._write(work)
+        else:
+            with self._reader() as s:
+                outcome, row, until = work(s)
         if outcome == "locked" or (outcome == "wrong" and until is not None):
             if outcome == "wrong":
                 time.sleep(rules.failure_delay)
@@ -997,10 +1135,12 @@ class Shop(DayClose):
         return self.clock().astimezone(self.tz).date()
 
     def verify(self, progress: Callable[[int], None] | None = None) -> journal.VerifyResult:
-        """Check every chain in the ledger; raises ChainBroken at the first break."""
+        """Check every chain in the ledger and every terminal's witness; raises ChainBroken at
+        the first break. A witness that is missing, empty or zeroed is reported in
+        `result.unchecked` (the tail it guards cannot be checked), not as tampering."""
         with self._reader() as s:
             result = journal.verify(s, self.key, progress)
-            self._check_head(s, result)
+            self._check_witnesses(s, result)
             verify_clerks(s, self.key)
             self._check_print_queue(s)
         return result
@@ -1013,27 +1153,139 @@ class Shop(DayClose):
             raise ChainBroken(job.ticket, _("its receipt bytes in the print queue were altered "
                                             "(print job {job})", job=job.id))
 
-    def _check_head(self, s: Session, result: journal.VerifyResult) -> None:
-        """Compare this terminal's chain with the head recorded outside the database."""
+    def _check_witnesses(self, s: Session, result: journal.VerifyResult) -> None:
+        """Every terminal's journal and event tail against its witness beside the key."""
         from pos.ledger.errors import ChainBroken
 
-        try:
-            recorded = witness.read_head(self.settings.key_path, self.key, self.series)
-        except witness.HeadDamaged as exc:
-            raise ChainBroken(self.series, _("the head record beside the key file is damaged "
-                                             "or forged ({reason})", reason=str(exc))) from None
-        if recorded is None:
-            return  # a ledger copied without it, or no entry yet: the chain check stands alone
-        ticket = journal.ticket_number(self.series, recorded.seq)
-        row = s.exec(select(JournalEntry.hash).where(JournalEntry.series == self.series,
-                                                     JournalEntry.seq == recorded.seq)).first()
-        if row is None:
-            raise ChainBroken(ticket, _("entries up to {ticket} were recorded but the ledger "
-                                        "ends before it (newest entries deleted)",
-                                        ticket=ticket))
-        if row != recorded.hash:
-            raise ChainBroken(ticket, _("this entry differs from the head recorded when it was "
-                                        "written (rewritten chain)"))
+        key_path = self.settings.key_path
+        conn = s.connection()
+        files = witness.witness_files(key_path)
+        in_ledger = {row[0] for row in conn.execute(text(
+            "SELECT DISTINCT series FROM journal_entry UNION SELECT DISTINCT series FROM event_log"))}
+        for series in sorted(set(files) | in_ledger):
+            path = files.get(series, witness.witness_path(key_path, series))
+            try:
+                state = _read_with_legacy(path, key_path, self.key, series, whole=True)
+            except witness.WitnessDamaged as exc:
+                raise ChainBroken(series, _("the witness {path} is damaged or forged "
+                                            "({reason})", path=path.name,
+                                            reason=str(exc))) from None
+            if state.status != "ok":
+                if state.status == "missing" and series != self.series:
+                    # Terminals on other machines (PostgreSQL) keep theirs beside their key.
+                    result.notes.append(_("{series}: no witness beside this key file; its "
+                                          "newest entries are checked on its own terminal.",
+                                          series=series))
+                elif series in in_ledger:
+                    result.unchecked.append(_witness_gone(state.status, path))
+                continue
+            problem = _compare_heads(conn, series, state)
+            if problem is not None:
+                name = next((_head_name(series, kind, head.seq) for kind in
+                             (witness.JOURNAL, witness.EVENTS)
+                             if (head := state.head(kind)) is not None and head.seq > 0
+                             and _hash_at(conn, series, kind, head.seq) != head.hash), series)
+                raise ChainBroken(name, problem)
+            for kind, head in state.resets:
+                result.notes.append(_("{series}: a manager accepted the ledger at {name} after "
+                                      "a rollback or a lost witness (see the event log).",
+                                      series=series, name=_head_name(series, kind, head.seq)))
+            if state.torn:
+                result.notes.append(_("{path}: the last line was cut short (a power cut?) and "
+                                      "was ignored.", path=path.name))
+
+    def find_z(self, code: str) -> JournalEntry:
+        """The Z whose printed chain code is `code`; ChainBroken if none has it."""
+        from pos.ledger.errors import ChainBroken
+
+        wanted = journal.parse_chain_code(code)
+        if wanted is None:
+            raise ValidationError("z_code", N_("'{value}' is not a chain code: 12 letters and "
+                                               "digits as printed on the Z, e.g. "
+                                               "A1B2-C3D4-E5F6."), value=(code or "")[:20])
+        prefix = wanted.replace("-", "").lower()
+        with self._reader() as s:
+            rows = s.exec(select(JournalEntry).where(
+                JournalEntry.kind == "z", col(JournalEntry.hash).startswith(prefix))).all()
+        if not rows:
+            raise ChainBroken(wanted, _("no Z in this ledger has this chain code: the ledger "
+                                        "was rewritten before that Z, or it is another ledger "
+                                        "(or the code was mistyped)"))
+        return rows[0]
+
+    def backup(self, output: Path, *, force: bool = False) -> list[Path]:
+        """A consistent copy of the ledger with its key and witnesses (pos/ledger/backup.py)."""
+        from pos.ledger.backup import backup_sqlite
+
+        if self._problem is not None:
+            raise LedgerError(self._stopped())
+        path = database.sqlite_path(self.settings.ledger_url)
+        if path is None:
+            raise LedgerError(_("pos backup copies a SQLite ledger; back up a PostgreSQL "
+                                "ledger with pg_dump, and copy the key file and its witnesses."))
+        source = self.settings.source
+        written = backup_sqlite(path, self.settings.key_path, self.key, output, force=force,
+                                protected=[Path(source)] if source else [])
+        self.log_event("backup", str(output)[:300])
+        return written
+
+    @classmethod
+    def new_ledger(cls, settings: Settings, **kwargs: object) -> tuple[Shop, list[Path]]:
+        """Start a new ledger where the old one is missing: its key and witnesses are kept,
+        renamed `*.retired-<time>`, never deleted. Refused while the ledger exists."""
+        path = database.sqlite_path(settings.ledger_url)
+        if path is None:
+            raise LedgerError(_("pos ledger new works on a SQLite ledger; for PostgreSQL, "
+                                "point the config at a new empty database."))
+        if path.exists():
+            raise LedgerError(_("The ledger {path} exists: pos ledger new only starts over "
+                                "when it is missing. Nothing was changed.", path=path))
+        shop = cls(settings, **kwargs)  # type: ignore[arg-type]
+        stamp = shop.clock().astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        key_path = settings.key_path
+        retired: list[Path] = []
+        olds = [key_path, *witness.witness_files(key_path).values(),
+                *key_path.parent.glob(f"{key_path.name}.*.head")]
+        for old in olds:
+            if old.exists():
+                new = old.with_name(f"{old.name}.retired-{stamp}")
+                if new.exists():
+                    raise LedgerError(_("{path} already exists: try again in a second.",
+                                        path=new))
+                old.rename(new)
+                retired.append(new)
+        shop._connect()
+        shop.log_event("ledger_new", "retired: " + ", ".join(p.name for p in retired)[:400])
+        return shop, retired
+
+    def accept_ledger(self, manager: ClerkView, reason: str) -> str:
+        """A manager accepts the ledger as it is after a rollback or a lost witness: the
+        witness gains a line saying so (never loses one) and the event log records it."""
+        if not manager.is_manager:
+            raise AuthError(_("{name} is not a manager.", name=manager.name))
+        reason = " ".join((reason or "").split())
+        if not 3 <= len(reason) <= 200 or not reason.isprintable():
+            raise ValidationError("reason", N_("Write the reason (3 to 200 letters)."))
+        if self._problem is None:
+            raise ValidationError("ledger", N_("Nothing to accept: this terminal's ledger "
+                                               "matches its witness."))
+        if self._key_problem:
+            raise LedgerError(_("A wrong key cannot be accepted: put the right key file back."))
+        assert self._witness is not None
+        previous = self._problem
+        with self._reader() as s:
+            conn = s.connection()
+            own = {kind: _own_head(conn, self.series, kind)
+                   for kind in (witness.JOURNAL, witness.EVENTS)}
+        for kind, current in own.items():
+            if current is not None:
+                self._witness.append("R" + kind, witness.Head(self.series, *current), sync=True)
+                self._known[kind] = current
+            else:
+                self._known.pop(kind, None)
+        self._problem = None
+        self.log_event("ledger_accepted", f"{manager.name}: {reason} | {previous}")
+        return previous
 
     # Added for the TUI (history → receipt preview): renders, never queues or prints.
     def receipt_bytes(self, ticket: str) -> bytes:
@@ -1061,6 +1313,91 @@ class Shop(DayClose):
                                 copy=copy)
         raise ValidationError("ticket", N_("Ticket {ticket} has no receipt to reprint."),
                               ticket=entry.ticket)
+
+
+# -- the witness, seen from the terminal ------------------------------------------------------
+
+_HEAD_SQL = {
+    witness.JOURNAL: "SELECT seq, hash FROM journal_entry WHERE series = :series"
+                     " ORDER BY seq DESC LIMIT 1",
+    witness.EVENTS: "SELECT seq, hash FROM event_log WHERE series = :series"
+                    " ORDER BY seq DESC LIMIT 1",
+}
+_HASH_AT_SQL = {
+    witness.JOURNAL: "SELECT hash FROM journal_entry WHERE series = :series AND seq = :seq",
+    witness.EVENTS: "SELECT hash FROM event_log WHERE series = :series AND seq = :seq",
+}
+
+
+def _own_head(conn: object, series: str, kind: str) -> tuple[int, str] | None:
+    row = conn.execute(text(_HEAD_SQL[kind]), {"series": series}).first()  # type: ignore[attr-defined]
+    return (int(row[0]), str(row[1])) if row is not None else None
+
+
+def _hash_at(conn: object, series: str, kind: str, seq: int) -> str | None:
+    row = conn.execute(text(_HASH_AT_SQL[kind]),  # type: ignore[attr-defined]
+                       {"series": series, "seq": seq}).first()
+    return str(row[0]) if row is not None else None
+
+
+def _head_name(series: str, kind: str, seq: int) -> str:
+    return journal.ticket_number(series, seq) if kind == witness.JOURNAL else f"event {series}#{seq}"
+
+
+def _compare_heads(conn: object, series: str, state: witness.WitnessState) -> str | None:
+    """Why the ledger does not hold the witnessed heads (rolled back, cut or forked), or None."""
+    for kind in (witness.JOURNAL, witness.EVENTS):
+        head = state.head(kind)
+        if head is None or head.seq == 0:
+            continue
+        found = _hash_at(conn, series, kind, head.seq)
+        name = _head_name(series, kind, head.seq)
+        if found is None:
+            newest = _own_head(conn, series, kind)
+            last = _head_name(series, kind, newest[0]) if newest else _("nothing")
+            return _("the witness records {name}, but the ledger ends at {last}: the database "
+                     "was replaced by an older copy, or its newest entries were deleted.",
+                     name=name, last=last)
+        if found != head.hash:
+            return _("{name} differs from the one the witness recorded when it was written: "
+                     "the chain was rewritten or forked from an older copy.", name=name)
+    return None
+
+
+def _witness_gone(status: str, path: object) -> str:
+    messages = {
+        "missing": N_("the witness {path} is missing (deleted?): the newest entries cannot be "
+                      "checked against a rollback."),
+        "empty": N_("the witness {path} is empty (zero length): the newest entries cannot be "
+                    "checked against a rollback."),
+        "zeroed": N_("the witness {path} holds only zeros: the newest entries cannot be "
+                     "checked against a rollback."),
+    }
+    return _(messages.get(status, messages["missing"]), path=path)
+
+
+def _read_with_legacy(path: Path, key_path: Path, key: bytes, series: str, *,
+                      whole: bool) -> witness.WitnessState:
+    """The witness; where an earlier version left only its head record, that head."""
+    state = witness.read_witness(path, key, series, whole=whole)
+    if state.status == "missing":
+        legacy = witness.read_legacy_head(key_path, key, series)
+        if legacy is not None:
+            return witness.WitnessState("ok", journal=legacy)
+    return state
+
+
+def _witnessed_anything(path: Path) -> bool:
+    """Whether a witness records any entry (read before the key is loaded: no MAC check)."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return False
+    for line in raw.split(b"\n"):
+        fields = line.split(b"|")
+        if len(fields) == 5 and fields[2].isdigit() and int(fields[2]) > 0:
+            return True
+    return False
 
 
 PRINTER_FAULTS = {

@@ -30,6 +30,11 @@ def _sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///"))
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite ledger URL (None for other databases)."""
+    return _sqlite_path(url)
+
+
 def check_sqlite_file(path: Path, create_parent: bool = False) -> None:
     """Refuse a missing folder, an unwritable folder or a file that is not SQLite — never recreate."""
     folder = path.parent

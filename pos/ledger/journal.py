@@ -174,6 +174,9 @@ def append_entry(
     else:
         seq, prev_hash, zs = head[0] + 1, head[1], int(head[3])
         check_clock(session, series, now, head[0], head[2], max_ahead)
+    check = session.info.get("pos_check")  # the terminal compares the head with its witness
+    if check is not None:
+        check(conn, series, "J", seq - 1, prev_hash)
     unknown = set(fields) - set(_JOURNAL_DEFAULTS)
     if unknown or "business_date" in fields or "period" in fields:
         raise TypeError(f"not journal columns the caller may set: {sorted(fields)}")
@@ -201,13 +204,32 @@ def append_event(session: Session, key: bytes, *, series: str, kind: str, detail
     """Add a chained event-log entry inside the caller's transaction."""
     lock_series(session, f"event:{series}")
     last = _last(session, EventEntry, series)
+    check = session.info.get("pos_check")
+    if check is not None:
+        check(session.connection(), series, "E", last.seq if last else 0,
+              last.hash if last else GENESIS)
     event = EventEntry(series=series, seq=last.seq + 1 if last else 1,
                        created_at=utc_now_text(now), kind=kind, detail=detail[:500],
                        prev_hash=last.hash if last else GENESIS, hash="")
     event.hash = entry_hash(key, event)
     session.add(event)
     session.flush()
+    session.info["pos_event_head"] = (series, event.seq, event.hash)
     return event
+
+
+def chain_code(entry_hash: str) -> str:
+    """The short code a Z slip prints for its entry (`A1B2-C3D4-E5F6`), checked by verify."""
+    head = entry_hash[:12].upper()
+    return f"{head[:4]}-{head[4:8]}-{head[8:12]}"
+
+
+def parse_chain_code(text: str) -> str | None:
+    """A typed chain code in its printed form, or None if it is not one."""
+    raw = "".join((text or "").split()).replace("-", "").upper()
+    if len(raw) != 12 or not all(c in "0123456789ABCDEF" for c in raw):
+        return None
+    return chain_code(raw.lower())
 
 
 def canonical_json(data: dict[str, Any]) -> str:
@@ -222,6 +244,8 @@ class VerifyResult:
     entries: int = 0
     events: int = 0
     heads: dict[str, str] = field(default_factory=dict)  # series -> last hash
+    unchecked: list[str] = field(default_factory=list)  # witnesses missing, empty or zeroed
+    notes: list[str] = field(default_factory=list)  # accepted rollbacks, torn last lines
 
 
 def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],

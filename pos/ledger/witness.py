@@ -1,12 +1,22 @@
-"""The chain head kept outside the database, so that deleting the newest entries shows.
+"""The witness: each terminal's chain heads kept outside the database, append-only.
 
-A chain alone cannot tell "10 sales, the last one deleted" from "9 sales". After every
-commit that appends to a terminal's chain, its head (sequence and hash) is written, with an
-HMAC under the ledger key, to a small file beside the key file: `<key>.<series>.head`.
-Whoever can write the database cannot roll that file back without the key's folder, just as
-they cannot forge the chain without the key. The file is replaced atomically but not fsynced:
-after a power cut it can only be *behind* the ledger (the ledger commit is durable first),
-which verify accepts; a head *ahead* of the ledger, or naming another hash, is tampering.
+A chain alone cannot tell "10 sales" from "an older copy with 5 sales" (a restored
+`ledger.db`) or "10 sales, the last ones deleted". After every commit that appends to a
+terminal's journal or event log, a line `KIND|series|seq|hash|mac` is *appended* to
+`<key>.<series>.witness` beside the key file (`J` journal, `E` event log; `RJ`/`RE` a head a
+manager accepted after a rollback). The MAC is an HMAC under the ledger key, so whoever can
+write the database (or this file) without the key cannot add a line; lines are never
+rewritten, so the witness never goes back to a lower or forked chain.
+
+Threat model, in short: a database rolled back to any older copy, however many sales follow,
+ends below (or beside) the newest witnessed head and is refused. Someone who can also write
+the key's folder can delete witness lines; someone who can read the key can forge anything:
+the paper Z's chain code and off-machine backups are the anchor against them.
+
+Durability: a line is written with one append (it survives the process being killed) and
+fsynced off the sell path (`WitnessLog`, a background sync; `close()` waits for it). After a
+power cut the witness can only be *behind* the durable ledger (the commit comes first), which
+the check accepts and the next start catches up; a torn last line is ignored, never an alarm.
 """
 
 from __future__ import annotations
@@ -15,8 +25,14 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
+
+JOURNAL, EVENTS = "J", "E"
+RESET = {"RJ": JOURNAL, "RE": EVENTS}  # a head accepted by a manager after a rollback
+GENESIS = "0" * 64  # the "previous hash" of a chain's first entry
+TAIL = 64 * 1024  # bytes read from the end at start-up (a line is ~150 bytes)
 
 
 @dataclass(frozen=True)
@@ -26,70 +42,243 @@ class Head:
     hash: str
 
 
-def head_path(key_path: Path, series: str) -> Path:
-    """Where a terminal's head record lives, beside the key file."""
-    return key_path.with_name(f"{key_path.name}.{series}.head")
+def witness_path(key_path: Path, series: str) -> Path:
+    """Where a terminal's witness lives, beside the key file."""
+    return key_path.with_name(f"{key_path.name}.{series}.witness")
 
 
-def _mac(key: bytes, series: str, seq: int, entry_hash: str) -> str:
-    message = f"head|{series}|{seq}|{entry_hash}".encode()
+def witness_files(key_path: Path) -> dict[str, Path]:
+    """Every terminal's witness beside this key file, by series."""
+    prefix, suffix = f"{key_path.name}.", ".witness"
+    found: dict[str, Path] = {}
+    try:
+        for path in key_path.parent.iterdir():
+            name = path.name
+            if name.startswith(prefix) and name.endswith(suffix):
+                series = name[len(prefix):-len(suffix)]
+                if series and "." not in series:
+                    found[series] = path
+    except OSError:
+        pass
+    return found
+
+
+def _line_mac(key: bytes, kind: str, head: Head) -> str:
+    message = f"witness|{kind}|{head.series}|{head.seq}|{head.hash}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
-SLOT = 256  # two fixed slots, written alternately: a torn write spoils at most one
+def encode_line(key: bytes, kind: str, head: Head) -> bytes:
+    """One witness line, newline-terminated."""
+    mac = _line_mac(key, kind, head)
+    return f"{kind}|{head.series}|{head.seq}|{head.hash}|{mac}\n".encode("ascii")
 
 
-def _encode(key: bytes, head: Head) -> bytes:
-    record = {"series": head.series, "seq": head.seq, "hash": head.hash,
-              "mac": _mac(key, head.series, head.seq, head.hash)}
-    return json.dumps(record).encode("ascii").ljust(SLOT, b" ")
+class WitnessDamaged(ValueError):
+    """A complete witness line was edited, forged, or signed with another key."""
 
 
-def write_head(key_path: Path, key: bytes, head: Head) -> None:
-    """Record the chain head; never raises (a stale head only weakens the check).
+@dataclass
+class WitnessState:
+    """What a witness says about one terminal."""
 
-    Overwritten in place (no new file, no rename): creating files beside a WAL that is
-    fsynced on every sale doubled the sale's cost on ext4.
+    status: str  # ok | missing | empty | zeroed
+    journal: Head | None = None  # the newest witnessed journal head
+    events: Head | None = None
+    resets: list[tuple[str, Head]] = field(default_factory=list)  # accepted after a rollback
+    torn: bool = False  # the last line was cut short (a power cut): ignored
+
+    def head(self, kind: str) -> Head | None:
+        return self.journal if kind == JOURNAL else self.events
+
+
+def read_witness(path: Path, key: bytes, series: str, *, whole: bool = False) -> WitnessState:
+    """The newest heads a witness records; WitnessDamaged if a complete line is forged.
+
+    At start-up only the tail is read (`whole=False`), unless it holds no line of a kind.
     """
-    path = head_path(key_path, head.series)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            os.pwrite(fd, _encode(key, head), (head.seq % 2) * SLOT)
-        finally:
-            os.close(fd)
-    except (OSError, ValueError):
-        pass
-
-
-class HeadDamaged(ValueError):
-    """The head record exists but was edited or is unreadable."""
-
-
-def read_head(key_path: Path, key: bytes, series: str) -> Head | None:
-    """The recorded head of `series`, None if there is no record; HeadDamaged if forged."""
-    path = head_path(key_path, series)
-    try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
     except FileNotFoundError:
-        return None
+        return WitnessState("missing")
     except OSError as exc:
-        raise HeadDamaged(str(exc)) from None
+        raise WitnessDamaged(str(exc)) from None
+    if size == 0:
+        return WitnessState("empty")
+    start = 0 if whole or size <= TAIL else size - TAIL
+    state = _scan(_read_from(path, start), key, series, partial_first=start > 0)
+    if start > 0 and (state.journal is None or state.events is None):
+        state = _scan(_read_from(path, 0), key, series, partial_first=False)
+    return state
+
+
+def _read_from(path: Path, offset: int) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            return fh.read()
+    except OSError as exc:
+        raise WitnessDamaged(str(exc)) from None
+
+
+def _scan(raw: bytes, key: bytes, series: str, *, partial_first: bool) -> WitnessState:
+    if not raw.strip(b"\0 \n"):
+        return WitnessState("zeroed")
+    lines = raw.split(b"\n")
+    tail = lines.pop()  # after the last newline: empty, or a line cut short by a power cut
+    state = WitnessState("ok", torn=bool(tail.strip(b"\0")))
+    if partial_first and lines:
+        lines.pop(0)
+    heads: dict[str, Head | None] = {JOURNAL: None, EVENTS: None}
+    for number, line in enumerate(lines, 1):
+        if not line.strip(b"\0 "):
+            continue  # zeroed blocks (a file system's repair after a crash) carry nothing
+        try:
+            kind, name, seq_text, entry_hash, mac = line.decode("ascii").split("|")
+            head = Head(name, int(seq_text), entry_hash)
+            if len(mac) != 64:
+                raise ValueError(mac)
+        except ValueError:
+            # Cut short by a power cut, then continued on the next line by the next append.
+            # (Spoiling a line without the key only deletes it, which needs no key either.)
+            state.torn = True
+            continue
+        if kind not in (JOURNAL, EVENTS, *RESET) or name != series:
+            raise WitnessDamaged(f"line {number} does not belong here")
+        if not hmac.compare_digest(mac, _line_mac(key, kind, head)):
+            raise WitnessDamaged(f"line {number} does not match its signature")
+        if kind in RESET:
+            heads[RESET[kind]] = head
+            state.resets.append((RESET[kind], head))
+            continue
+        current = heads[kind]
+        if current is None or head.seq > current.seq:
+            heads[kind] = head
+    state.journal, state.events = heads[JOURNAL], heads[EVENTS]
+    if state.journal is None and state.events is None and not state.resets:
+        state.status = "empty"  # nothing but a line cut short, or blank lines
+    return state
+
+
+class WitnessLog:
+    """This terminal's witness, open for appending; fsynced off the sell path."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self.path = path
+        self._key = key
+        self._fd: int | None = None
+        self._dirty = threading.Event()
+        self._synced = threading.Condition()
+        self._pending = 0
+        self._thread: threading.Thread | None = None
+        self._closing = False
+        self._lock = threading.Lock()
+        self.inline_sync = False  # bench/: fsync every line on the sell path instead
+
+    def append(self, kind: str, head: Head, *, sync: bool = False) -> None:
+        """Append one line; never raises (the entry behind it is already committed)."""
+        try:
+            with self._lock:  # the app also writes from its printing thread
+                fd = self._write(encode_line(self._key, kind, head))
+            if sync or self.inline_sync:
+                os.fsync(fd)
+                return
+        except (OSError, ValueError):
+            return
+        with self._synced:
+            self._pending += 1
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._sync_loop, name="witness-sync",
+                                            daemon=True)
+            self._thread.start()
+        self._dirty.set()
+
+    def begin(self, series: str) -> None:
+        """Start a terminal's witness before its first entry: a line for the empty chains,
+        on disk with its folder entry. A crash before the first entry's line is then a
+        witness *behind* the ledger, never a missing or empty one."""
+        for kind in (JOURNAL, EVENTS):
+            self.append(kind, Head(series, 0, GENESIS), sync=True)
+        try:
+            folder = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+        except OSError:
+            pass
+
+    def _write(self, line: bytes) -> int:
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            size = os.fstat(self._fd).st_size
+            if size and os.pread(self._fd, 1, size - 1) != b"\n":
+                line = b"\n" + line  # after a line torn by a power cut: start afresh
+        os.write(self._fd, line)
+        return self._fd
+
+    def _sync_loop(self) -> None:
+        while not self._closing:
+            self._dirty.wait()
+            self._dirty.clear()
+            with self._synced:
+                done = self._pending
+            fd = self._fd
+            if fd is not None:
+                try:
+                    os.fsync(fd)
+                except OSError:
+                    pass
+            with self._synced:
+                self._pending -= done
+                self._synced.notify_all()
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until every appended line is on disk."""
+        if self._thread is None:
+            return
+        with self._synced:
+            self._synced.wait_for(lambda: self._pending <= 0, timeout)
+
+    def close(self) -> None:
+        self.flush()
+        self._closing = True
+        self._dirty.set()
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            os.close(fd)
+
+
+# -- the head record of earlier versions (`<key>.<series>.head`), read once to upgrade ------
+
+SLOT = 256
+
+
+def legacy_head_path(key_path: Path, series: str) -> Path:
+    return key_path.with_name(f"{key_path.name}.{series}.head")
+
+
+def read_legacy_head(key_path: Path, key: bytes, series: str) -> Head | None:
+    """The head an earlier version recorded (two JSON slots); None if absent or unreadable."""
+    try:
+        raw = legacy_head_path(key_path, series).read_bytes()
+    except OSError:
+        return None
     heads: list[Head] = []
     for offset in range(0, min(len(raw), 2 * SLOT), SLOT):
-        chunk = raw[offset:offset + SLOT].strip()
-        if not chunk:
-            continue
         try:
-            record = json.loads(chunk)
+            record = json.loads(raw[offset:offset + SLOT].strip() or b"null")
             head = Head(str(record["series"]), int(record["seq"]), str(record["hash"]))
-            mac = str(record["mac"])
+            message = f"head|{head.series}|{head.seq}|{head.hash}".encode()
+            good = hmac.compare_digest(str(record["mac"]),
+                                       hmac.new(key, message, hashlib.sha256).hexdigest())
         except (ValueError, KeyError, TypeError):
-            continue  # a torn write: the other slot holds the previous head
-        if head.series != series or not hmac.compare_digest(
-                mac, _mac(key, head.series, head.seq, head.hash)):
-            raise HeadDamaged("signature does not match")
-        heads.append(head)
-    if not heads:
-        raise HeadDamaged("unreadable")
-    return max(heads, key=lambda h: h.seq)
+            continue
+        if good and head.series == series:
+            heads.append(head)
+    return max(heads, key=lambda h: h.seq) if heads else None

@@ -60,7 +60,7 @@ def test_existing_file_is_kept_without_force(sold: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["ledger.db", "ledger.db-wal", "ledger.key",
-                                  "ledger.key.R001.head", "config.toml", "out/printer.bin"])
+                                  "ledger.key.R001.witness", "config.toml", "out/printer.bin"])
 @pytest.mark.parametrize("force", [False, True])
 def test_the_shops_own_files_are_never_written(sold: Any, tmp_path: Path, name: str,
                                                force: bool) -> None:
@@ -205,7 +205,7 @@ def _check_owner_only(tmp_path: Path) -> None:
     created = [p for p in tmp_path.rglob("*") if p.name != "config.toml"]
     names = {p.relative_to(tmp_path).as_posix() for p in created}
     assert {"ledger.db", "ledger.key", "receipts-out/printer.bin", "exports/nov/day.csv",
-            "exports", "exports/nov", "ledger.key.R001.head"} <= names, names
+            "exports", "exports/nov", "ledger.key.R001.witness"} <= names, names
     loose = {p.relative_to(tmp_path).as_posix(): oct(stat.S_IMODE(p.lstat().st_mode))
              for p in created if stat.S_IMODE(p.lstat().st_mode) & 0o077}
     assert loose == {}

@@ -232,10 +232,10 @@ def test_forge_the_last_row_with_a_wrong_key(ledger: Path) -> None:
 def test_forge_with_the_real_key(ledger: Path) -> None:
     """The chain's strength is the key file: whoever holds it can rewrite history.
 
-    Re-signing entries with the real key is still caught by the head record beside the key
-    (the last entry no longer has the recorded hash) — unless the forger rewrites that record
-    too, which needs the key's folder. That is why the key lives outside the database (and
-    must be kept off the database's backups, with 0600 permissions)."""
+    Re-signing entries with the real key is still caught by the witness beside the key (the
+    last entry no longer has the witnessed hash) — unless the forger rewrites the witness too,
+    which needs the key's folder. That is why the key lives outside the database, with 0600
+    permissions, and why the paper Z and off-machine backups are the final anchor."""
     from pos.ledger import witness
 
     key_file = ledger.parent / "ledger.key"
@@ -245,8 +245,11 @@ def test_forge_with_the_real_key(ledger: Path) -> None:
 
     conn = sqlite3.connect(ledger.parent / "ledger.db")
     last_hash = conn.execute(f"SELECT hash FROM journal_entry WHERE seq = {ENTRIES}").fetchone()[0]
+    event = conn.execute("SELECT seq, hash FROM event_log ORDER BY seq DESC LIMIT 1").fetchone()
     conn.close()
-    witness.write_head(key_file, key, witness.Head("R001", ENTRIES, last_hash))
+    witness.witness_path(key_file, "R001").write_bytes(
+        witness.encode_line(key, "J", witness.Head("R001", ENTRIES, last_hash))
+        + witness.encode_line(key, "E", witness.Head("R001", event[0], event[1])))
     assert verify(ledger).exit_code == 0
 
 
@@ -279,26 +282,25 @@ def test_tail_rewritten_with_the_key_is_caught_by_the_head_record(ledger: Path) 
     assert_caught(ledger, ticket(ENTRIES))
 
 
-def test_forged_head_record_is_caught(ledger: Path) -> None:
-    from pos.ledger.witness import SLOT
+def test_forged_witness_line_is_caught(ledger: Path) -> None:
+    path = ledger.parent / "ledger.key.R001.witness"
+    lines = path.read_bytes().splitlines(keepends=True)
+    kind, series, seq, entry_hash, mac = lines[-1].decode().strip().split("|")
+    lines[-1] = f"{kind}|{series}|{int(seq) + 5}|{entry_hash}|{mac}\n".encode()  # no key
+    path.write_bytes(b"".join(lines))
+    stderr = assert_caught(ledger, "R001")
+    assert "witness" in stderr or "testigo" in stderr
 
-    head = ledger.parent / "ledger.key.R001.head"
-    raw = head.read_bytes()
-    slot = (ENTRIES % 2) * SLOT
-    record = json.loads(raw[slot:slot + SLOT])
-    record["seq"] = ENTRIES + 5  # claims more entries than there are, without the key
-    head.write_bytes(raw[:slot] + json.dumps(record).encode().ljust(SLOT) + raw[slot + SLOT:])
+
+def test_missing_witness_is_reported_as_missing(ledger: Path) -> None:
+    """A ledger whose witness was deleted still passes the chain check, but verify says the
+    newest entries cannot be checked (exit 1) — as missing, not as tampering."""
+    (ledger.parent / "ledger.key.R001.witness").unlink()
     result = verify(ledger)
-    assert result.exit_code == 1
-    assert "R001" in result.stderr
-
-
-def test_missing_head_record_leaves_the_chain_check(ledger: Path) -> None:
-    """A ledger copied without its head record (e.g. to the accountant) still verifies."""
-    (ledger.parent / "ledger.key.R001.head").unlink()
-    result = verify(ledger)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert f"OK: {ENTRIES} " in result.stdout
+    assert "ledger.key.R001.witness" in result.stderr
+    assert "FAILED" not in result.stderr and "FALL" not in result.stderr
 
 
 @pytest.mark.parametrize("case", ["garbage_hash", "null_like_hash"])

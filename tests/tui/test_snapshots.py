@@ -23,6 +23,8 @@ def snap_shop(make_settings: Any, clock: Any, tmp_path: Any,
 
     set_locale("es_PE")
     (tmp_path / "ledger.key").write_text("5e" * 32 + "\n")
+    # A key without its ledger is refused (never a silent new ledger): start an empty one.
+    (tmp_path / "ledger.db").touch()
     shop = Shop.open(make_settings(), clock=clock)
     shop.add_clerk("Rosa", "manager", "1234")
     if request.node.name != "test_shift_prompt":  # sales need an open shift (R001-00000001)
