@@ -386,3 +386,40 @@ def void_fields(s: Session, original: JournalEntry, airtime: str | None) -> dict
     return {"data": journal.canonical_json({
         "airtime": airtime, "account": info.get("account"),
         "cost_cents": int((status.cost or Decimal(0)) * 100)})}
+
+
+# -- float ------------------------------------------------------------------------------------
+
+def restock(shop: Shop, manager: ClerkView, account: str, amount: Decimal, rate: Decimal, *,
+            reported: Decimal | None = None) -> JournalEntry:
+    """A manager records money put into a distributor account and its commission rate."""
+    from pos.services import AuthError
+
+    if not manager.is_manager:
+        raise AuthError(_("{name} is not a manager.", name=manager.name))
+    account = (account or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", account):
+        raise ValidationError("account", N_("The account name has 1 to 20 letters or digits."))
+    if amount <= 0 or amount > Decimal("1000000"):
+        raise ValidationError("amount", N_("The restock amount must be more than 0."))
+    if not Decimal(0) <= rate < Decimal(100):
+        raise ValidationError("rate", N_("The commission rate is a percentage from 0 to 99."))
+    data: dict[str, Any] = {"account": account, "amount_cents": int(amount * 100),
+                            "rate": str(rate)}
+    if reported is not None:
+        data["reported_cents"] = int(reported * 100)
+
+    def work(s: Session) -> JournalEntry:
+        return journal.append_entry(s, shop.key, series=shop.series, kind="float_restock",
+                                    now=shop.clock(), tz=shop.tz, clerk=manager.name,
+                                    data=journal.canonical_json(data))
+
+    entry = shop._write(work)
+    shop.log_event("float_restock", f"{account}: {amount} at {rate}%")
+    return entry
+
+
+def floats(shop: Shop) -> dict[str, Any]:
+    """Every distributor account's float (FloatView by name)."""
+    with shop._reader() as s:
+        return float_views(s, shop.settings)
