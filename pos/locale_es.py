@@ -489,5 +489,12 @@ MESSAGES: dict[str, str] = {
     'Refund': 'Devolución',
     'Top-up PENDING confirmation': 'Recarga PENDIENTE de confirmación',
     'Reference': 'Referencia',
+    'Top-up: {state}': 'Recarga: {state}',
+    'Refund {ticket}: {reason}': 'Devolución {ticket}: {reason}',
+    '{count} still pending.': '{count} siguen pendientes.',
+    '{account}: {left} left (bought {bought}, used {used}, rate {rate}%)':
+        '{account}: quedan {left} (comprado {bought}, usado {used}, comisión {rate}%)',
+    'distributor says {reported} (difference {diff})':
+        'el distribuidor dice {reported} (diferencia {diff})',
     # end of topup (#13)
 }
