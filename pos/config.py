@@ -161,7 +161,9 @@ class TopupOperatorSettings(_Section):
 
 
 class TopupSettings(_Section):
-    gateway: GatewayKind = "manual"
+    # "none" when config.toml has no [topup]: ledgers and scripts keep working as before; the
+    # shipped config.toml turns on "manual", what a shop runs with.
+    gateway: GatewayKind = "none"
     account: str = Field("main", min_length=1, max_length=20)  # the distributor account (float)
     low_float: Decimal = Field(Decimal("100"), ge=0)
     reference_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]{0,16}$")
