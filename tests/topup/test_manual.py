@@ -139,3 +139,23 @@ def test_cli_float_and_pending(tmp_path: Path, open_shop: Any) -> None:
     out = run.invoke(main, ["--config", str(config), "float", "restock", "--amount", "100",
                             "--rate", "abc", "--clerk", "Rosa", "--pin", "1234"])
     assert out.exit_code == 2
+
+
+def test_export_has_topup_columns(open_shop: Any, aggregator: Any, tmp_path: Path) -> None:
+    import csv
+
+    shop = open_shop(http_topup(aggregator.url))
+    ok = sell(shop)
+    aggregator.script = ["fail"]
+    failed = sell(shop)
+    aggregator.script = ["pending"]
+    pending = sell(shop)
+    out = tmp_path / "day.csv"
+    shop.export(shop.today(), shop.today(), "csv", out)
+    with out.open(encoding="utf-8-sig") as fh:
+        rows = {r["ticket"]: r for r in csv.DictReader(fh, delimiter=";")}
+    assert (rows[ok.ticket]["topup_status"], rows[ok.ticket]["operator_txn"],
+            rows[ok.ticket]["cost"]) == ("confirmed", "OP1001", "9.60")
+    assert rows[failed.ticket]["topup_status"] == "failed"
+    assert rows[pending.ticket]["topup_status"] == "pending"
+    assert rows[pending.ticket]["cost"] == ""
