@@ -563,6 +563,27 @@ def topup_reconcile(ctx: click.Context) -> None:
     click.echo(_("{count} still pending.", count=len(desk(shop).pending())))
 
 
+@topup.command("report")
+@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD (default: today).")
+@click.option("--shop", "shop_wide", is_flag=True, help="Every terminal sharing the ledger.")
+@click.pass_context
+def topup_report(ctx: click.Context, day: str | None, shop_wide: bool) -> None:
+    """Per operator: sold, cost, commission earned, float left."""
+    from pos.report_layout import receipt_lines
+    from pos.topup.floats import figures_section
+    from pos.topup.service import desk
+
+    shop = _shop(ctx)
+    when = _parse_date(day) or shop.today()
+    figures = desk(shop).day_figures(when, series=None if shop_wide else shop.series)
+    from receipts import Receipt
+
+    slip = Receipt(header=(), title=when.isoformat(),
+                   sections=(figures_section(figures, shop.settings),))
+    for line in receipt_lines(slip):
+        click.echo(line)
+
+
 @main.group("float")
 def float_group() -> None:
     """Float (saldo) with each distributor account."""

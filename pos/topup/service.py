@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -308,6 +308,20 @@ class TopupDesk:
                                                  "letters or digits)."))
             answer = Answer(State.CONFIRMED, operator_txn=code)
         return self.record(sale, answer, clerk=clerk.name)
+
+    def day_figures(self, day: date, *, series: str | None = None) -> list[Any]:
+        """Per-operator top-up figures of a business date (one terminal, or the whole shop
+        with series=None): the Z and shop report section (`floats.figures_section`)."""
+        from pos.topup.floats import operator_figures
+
+        query = select(JournalEntry).where(
+            JournalEntry.business_date == day.isoformat(),
+            col(JournalEntry.kind).in_(("topup_ok", "void")))
+        if series is not None:
+            query = query.where(JournalEntry.series == series)
+        with self.shop._reader() as s:
+            entries = s.exec(query).all()
+            return operator_figures(entries, self.shop.settings, float_views(s, self.shop.settings))
 
     def reconcile(self) -> list[Outcome]:
         """Ask the distributor about every pending top-up it was sent to; never sends."""

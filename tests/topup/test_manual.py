@@ -159,3 +159,22 @@ def test_export_has_topup_columns(open_shop: Any, aggregator: Any, tmp_path: Pat
     assert rows[failed.ticket]["topup_status"] == "failed"
     assert rows[pending.ticket]["topup_status"] == "pending"
     assert rows[pending.ticket]["cost"] == ""
+
+
+def test_cli_topup_report(open_shop: Any, aggregator: Any, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pos.cli import main
+
+    shop = open_shop(http_topup(aggregator.url))
+    sell(shop, amount="20")
+    shop.close()
+    config = tmp_path / "config.toml"
+    config.write_text('[shop]\nname = "Bodega Doña Rosa"\nruc = "10456789019"\n'
+                      '[printer]\nkind = "file"\npath = "out/printer.bin"\n', encoding="utf-8")
+    out = CliRunner().invoke(main, ["--config", str(config), "topup", "report",
+                                    "--date", "2026-11-25"])
+    assert out.exit_code == 0, out.output
+    text = out.output
+    assert "Claro (1)" in text and "S/ 20.00" in text and "S/ 19.20" in text
+    assert "S/ 0.80" in text and "S/ 480.80" in text
