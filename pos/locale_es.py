@@ -496,5 +496,23 @@ MESSAGES: dict[str, str] = {
         '{account}: quedan {left} (comprado {bought}, usado {used}, comisión {rate}%)',
     'distributor says {reported} (difference {diff})':
         'el distribuidor dice {reported} (diferencia {diff})',
+    'Did not arrive': 'No llegó',
+    'Refresh': 'Actualizar',
+    'Top-ups': 'Recargas',
+    '{seconds} s': '{seconds} s',
+    '{minutes} min': '{minutes} min',
+    '{hours} h': '{hours} h',
+    'Pending top-ups': 'Recargas pendientes',
+    "Operator's confirmation code, then Enter": 'Código de confirmación del operador y Enter',
+    'Waiting': 'Espera',
+    'No top-up is pending.': 'No hay recargas pendientes.',
+    "Top-up {ticket}: type the code from the distributor's app or SMS; F8 if it did not arrive.":
+        'Recarga {ticket}: escriba el código de la app o SMS del distribuidor; F8 si no llegó.',
+    'Saving…': 'Guardando…',
+    'Top-up {ticket} confirmed: {code}.': 'Recarga {ticket} confirmada: {code}.',
+    'Top-up {ticket} did not arrive: refund {refund} printed.':
+        'La recarga {ticket} no llegó: se imprimió la devolución {refund}.',
+    "Type the operator's code or mark it failed (Ctrl+R)":
+        'Escriba el código del operador o márquela como fallida (Ctrl+R)',
     # end of topup (#13)
 }
