@@ -14,6 +14,7 @@ import os
 import statistics
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +28,10 @@ def run(runs: int = RUNS, warmup: int = WARMUP) -> dict[str, Any]:
     from pos.config import load_file
     from pos.i18n import set_locale
     from pos.services import ClerkView, Shop
+    from pos.topup.service import restock
     from tests.topup.fake_aggregator import TOKEN, FakeAggregator
 
-    agg = FakeAggregator(balance=__import__("decimal").Decimal("10000000")).start()
+    agg = FakeAggregator(balance=Decimal("10000000")).start()
     os.environ["POS_BENCH_TOPUP_TOKEN"] = TOKEN
     try:
         with tempfile.TemporaryDirectory(prefix="bench-topup-") as tmp:
@@ -53,7 +55,10 @@ credentials_env = "POS_BENCH_TOPUP_TOKEN"
             shop = Shop.open(settings)
             shop.add_clerk("Juan", "clerk", "5678")
             clerk = ClerkView("Juan", "clerk")
-            shop.open_shift(clerk, __import__("decimal").Decimal("100"))
+            shop.add_clerk("Rosa", "manager", "1234")
+            restock(shop, ClerkView("Rosa", "manager"), "main", Decimal("1000000"),
+                    Decimal("4"))
+            shop.open_shift(clerk, Decimal("100"))
             client = httpx.Client(base_url=agg.url,
                                   headers={"Authorization": f"Bearer {TOKEN}"})
             counter = iter(range(10**9))

@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import exists, literal
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from pos.domain.errors import ValidationError
@@ -173,14 +175,16 @@ class TopupDesk:
 
     def pending(self) -> list[TopupStatus]:
         """Sales whose top-up has no final outcome yet, oldest first."""
+        outcome = aliased(JournalEntry)
+        # The database filters: a sale with top-up data and no outcome entry (found through
+        # the unique request-id index), so only the pending rows come back.
+        no_outcome = ~exists().where(
+            outcome.request_id == literal("topup:") + JournalEntry.ticket)
         with self.shop._reader() as s:
-            done = set(s.exec(select(JournalEntry.ref_ticket).where(
-                col(JournalEntry.kind).in_(OUTCOME_KINDS))).all())
             sales = s.exec(select(JournalEntry).where(
-                JournalEntry.kind == "sale", col(JournalEntry.data).is_not(None))
+                JournalEntry.kind == "sale", col(JournalEntry.data).is_not(None), no_outcome)
                 .order_by(col(JournalEntry.created_at), col(JournalEntry.id))).all()
-            return [_status(s, sale) for sale in sales
-                    if sale.ticket not in done and sale_topup(sale) is not None]
+            return [_status(s, sale) for sale in sales if sale_topup(sale) is not None]
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -222,7 +226,10 @@ class TopupDesk:
         account = str(info.get("account") or account_of(shop.settings, sale.operator or ""))
         who = clerk or sale.clerk
 
+        cost_of = 0  # set when confirmed: the float this top-up used
+
         def work(s: Session) -> tuple[bool, int | None]:
+            nonlocal cost_of
             journal.lock_series(s, f"journal:{shop.series}")
             if s.exec(select(JournalEntry.id).where(
                     JournalEntry.request_id == outcome_key(sale.ticket))).first() is not None:
@@ -238,8 +245,9 @@ class TopupDesk:
                 data["balance_cents"] = int(answer.balance * 100)
             if answer.state is State.CONFIRMED:
                 rate = current_rate(s, account)
+                cost_of = cost_cents(sale.amount_cents, rate)
                 data |= {"txn": answer.operator_txn, "amount_cents": sale.amount_cents,
-                         "cost_cents": cost_cents(sale.amount_cents, rate), "rate": str(rate)}
+                         "cost_cents": cost_of, "rate": str(rate)}
                 journal.append_entry(s, shop.key, series=shop.series, kind="topup_ok",
                                      now=shop.clock(), tz=shop.tz,
                                      data=journal.canonical_json(data), **common)
@@ -277,15 +285,19 @@ class TopupDesk:
                 raise
             return Outcome(status, recorded=False)
         refund_outcome = shop.print_job(job_id) if job_id and print_now else None
-        warning = self._low_float_warning(account) if answer.state is State.CONFIRMED else None
+        warning = (self._low_float_warning(account, from_cents(cost_of)) if recorded
+                   and answer.state is State.CONFIRMED else None)
         return Outcome(self.status(sale.ticket), recorded, refund_outcome, warning)
 
-    def _low_float_warning(self, account: str) -> str | None:
+    def _low_float_warning(self, account: str, used: Decimal) -> str | None:
+        """The clerk is told at every top-up while the float is low; the owner's event log
+        records the top-up that crossed the level."""
         with self.shop._reader() as s:
             view = float_views(s, self.shop.settings).get(account)
         if view is None or not view.low:
             return None
-        self.shop.log_event("float_low", f"{account}: {view.left}")
+        if view.left + used >= view.low_level:
+            self.shop.log_event("float_low", f"{account}: {view.left}")
         return _("Low float with {account}: {left} left (warning level {level}).",
                  account=account, left=format_money(view.left),
                  level=format_money(view.low_level))
