@@ -183,3 +183,39 @@ def test_double_submit_sends_once(open_shop: Any, aggregator: Any) -> None:
     again = shop.sell(ClerkView("Juan", "clerk"), draft, request_id="draft-1")
     assert again.duplicate and again.topup is None
     assert aggregator.sends[first.ticket] == 1
+
+
+def test_postgres_two_terminals_one_outcome(pg_url: str, make_settings: Any, clock: Any,
+                                            aggregator: Any, monkeypatch: pytest.MonkeyPatch
+                                            ) -> None:
+    """On a shared PostgreSQL ledger: a pending top-up reconciled from two terminals gets one
+    outcome entry, and the aggregator saw one send."""
+    from pos.services import ClerkView, Shop
+    from pos.topup.service import desk, floats, restock
+    from tests.topup.conftest import TOKEN_ENV
+    from tests.topup.fake_aggregator import TOKEN
+
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    topup = http_topup(aggregator.url)
+    one = Shop.open(make_settings(ledger={"url": pg_url}, topup=topup), clock=clock)
+    two = Shop.open(make_settings(ledger={"url": pg_url}, shop={"series": "R002"},
+                                  topup=topup), clock=clock)
+    try:
+        one.add_clerk("Rosa", "manager", "1234")
+        one.add_clerk("Juan", "clerk", "5678")
+        one.open_shift(ClerkView("Juan", "clerk"), Decimal("100"))
+        restock(one, ClerkView("Rosa", "manager"), "main", Decimal("500"), Decimal("4"))
+        aggregator.script = ["pending"]
+        result = sell(one)
+        assert [p.ticket for p in desk(two).pending()] == [result.ticket]
+        aggregator.complete(result.ticket)
+        first = desk(two).reconcile()
+        again = desk(one).reconcile()
+        assert [o.status.state for o in first] == ["confirmed"] and again == []
+        assert kinds(one).count("topup_ok") == 1
+        assert aggregator.sends[result.ticket] == 1
+        assert floats(one)["main"].left == Decimal("490.40")
+        one.verify()
+    finally:
+        one.close()
+        two.close()
