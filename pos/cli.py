@@ -162,11 +162,15 @@ def _login(ctx: click.Context, name: str, pin: str, manager: bool = False):  # n
 @click.option("--card", "card_spec", default=None, help="BRAND:LAST4:AUTH, e.g. visa:4242:A1B2C3.")
 @click.option("--op-number", default=None, help="Yape/Plin operation number.")
 @click.option("--request-id", default=None, help="Idempotency key: the same key never sells twice.")
+@click.option("--code", default=None,
+              help="Manual top-up: the operator's confirmation code (else it stays pending).")
 @click.pass_context
 def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: str, amount: str,
          id_spec: str | None, method: str, tendered: str | None, card_spec: str | None,
-         op_number: str | None, request_id: str | None) -> None:
+         op_number: str | None, request_id: str | None, code: str | None) -> None:
     """Sell a top-up. Prints the ticket number first, then the change."""
+    from dataclasses import replace
+
     from pos.domain.money import format_money
     from pos.i18n import _
 
@@ -175,10 +179,23 @@ def sell(ctx: click.Context, clerk_name: str, pin: str, operator: str, phone: st
                              id_spec=id_spec, tendered=tendered, card_spec=card_spec,
                              op_number=op_number)
     who = _login(ctx, clerk_name, pin)
-    result = shop.sell(who, draft, request_id=request_id)
+    # issue 13: with --code a manual top-up is confirmed before its receipt prints
+    if code is not None:
+        from pos.topup.service import check_code
+
+        check_code(code)  # a bad code stores nothing
+    result = shop.sell(who, draft, request_id=request_id, print_now=code is None)
+    topup = result.topup
+    if code is not None:
+        from pos.topup.service import desk
+
+        if topup is not None and topup.status.state == "pending" and not result.duplicate:
+            topup = desk(shop).resolve(result.ticket, who, code=code)
+        if not result.duplicate:
+            result = replace(result, print_outcome=shop.print_job(result.job_id))
     click.echo(result.ticket)
     click.echo(_("Change: {change}", change=format_money(result.change)))
-    _echo_topup(result.topup)  # issue 13
+    _echo_topup(topup)
     outcome = result.print_outcome
     if outcome is not None and not outcome.printed:
         click.echo(_("Receipt NOT printed ({error}); it waits in the print queue: "

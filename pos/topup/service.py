@@ -314,11 +314,7 @@ class TopupDesk:
             answer = Answer(State.FAILED, reason=reason or _("did not arrive (clerk)"),
                             code="not_arrived")
         else:
-            code = (code or "").strip()
-            if not _CODE.fullmatch(code):
-                raise ValidationError("code", N_("Type the operator's confirmation code (3 to 40 "
-                                                 "letters or digits)."))
-            answer = Answer(State.CONFIRMED, operator_txn=code)
+            answer = Answer(State.CONFIRMED, operator_txn=check_code(code))
         return self.record(sale, answer, clerk=clerk.name)
 
     def day_figures(self, day: date, *, series: str | None = None) -> list[Any]:
@@ -354,6 +350,15 @@ class TopupDesk:
             if answer.final:
                 outcomes.append(self.record(self.shop.entry(status.ticket), answer))
         return outcomes
+
+
+def check_code(code: str | None) -> str:
+    """The operator's confirmation code as typed (3–40 letters, digits, `-_.`)."""
+    code = (code or "").strip()
+    if not _CODE.fullmatch(code):
+        raise ValidationError("code", N_("Type the operator's confirmation code (3 to 40 "
+                                         "letters or digits)."))
+    return code
 
 
 def _failure_text(answer: Answer) -> str:

@@ -178,3 +178,32 @@ def test_cli_topup_report(open_shop: Any, aggregator: Any, tmp_path: Path) -> No
     text = out.output
     assert "Claro (1)" in text and "S/ 20.00" in text and "S/ 19.20" in text
     assert "S/ 0.80" in text and "S/ 480.80" in text
+
+
+def test_cli_sell_with_code(tmp_path: Path, open_shop: Any) -> None:
+    from click.testing import CliRunner
+    from receipts import decode
+
+    from pos.cli import main
+
+    open_shop({"gateway": "manual"}).close()
+    config = tmp_path / "config.toml"
+    config.write_text('[shop]\nname = "Bodega Doña Rosa"\nruc = "10456789019"\n'
+                      '[printer]\nkind = "file"\npath = "out/printer.bin"\n'
+                      '[topup]\ngateway = "manual"\n', encoding="utf-8")
+    args = ["--config", str(config), "sell", "--clerk", "Juan", "--pin", "5678", "--operator",
+            "claro", "--phone", "987654321", "--amount", "10", "--id", "dni:12345678",
+            "--pay", "cash"]
+    out = CliRunner().invoke(main, [*args, "--code", "CLR-4242"])
+    assert out.exit_code == 0, out.output
+    assert "Recarga: confirmada CLR-4242" in out.output
+    receipt = decode((tmp_path / "out" / "printer.bin").read_bytes())[-1]
+    assert "CLR-4242" in receipt.text and "PENDIENTE" not in receipt.text
+    out = CliRunner().invoke(main, [*args, "--code", "x"])
+    assert out.exit_code == 2 and "código" in out.output.lower()  # checked before selling
+    from pos.config import load_file
+    from pos.services import Shop
+
+    shop = Shop.open(load_file(config))
+    assert len(shop.history()) == 1
+    shop.close()
