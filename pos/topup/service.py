@@ -179,7 +179,7 @@ class TopupDesk:
         # The database filters: a sale with top-up data and no outcome entry (found through
         # the unique request-id index), so only the pending rows come back.
         no_outcome = ~exists().where(
-            outcome.request_id == literal("topup:") + JournalEntry.ticket)
+            col(outcome.request_id) == literal("topup:") + col(JournalEntry.ticket))
         with self.shop._reader() as s:
             sales = s.exec(select(JournalEntry).where(
                 JournalEntry.kind == "sale", col(JournalEntry.data).is_not(None), no_outcome)
