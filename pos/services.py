@@ -50,7 +50,7 @@ from pos.ledger import database, journal, witness
 from pos.ledger.clerks import check_pin, hash_pin
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import Clerk, EventEntry, JournalEntry, PrintJob
-from pos.topup.service import desk, sale_fields, sale_topup, void_fields  # issue 13
+from pos.topup.service import desk, sale_topup, void_fields  # issue 13
 
 if TYPE_CHECKING:
     from receipts import Receipt
@@ -355,7 +355,7 @@ class Shop(DayClose):
             if self.settings.ledger.id_storage == "full":
                 fields["id_number"] = doc.number
         # -- top-up (issue 13): the sale carries its gateway; its ticket is the reference --
-        fields |= sale_fields(self.settings, draft.operator.code)
+        fields |= desk(self).sale_fields(draft.operator.code)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
             done = self._replay(s, request_id)

@@ -118,6 +118,15 @@ class Outcome:
     warning: str | None = None  # low float, for the clerk and the owner
 
 
+def _pending_status(sale: JournalEntry) -> TopupStatus:
+    info = sale_topup(sale) or {}
+    return TopupStatus(ticket=sale.ticket, reference=reference(sale),
+                       gateway=info.get("gateway", "none"), state=PENDING,
+                       operator=sale.operator or "", phone=sale.phone or "",
+                       amount=from_cents(sale.amount_cents), method=sale.method or "",
+                       created_at=journal.parse_utc(sale.created_at))
+
+
 def _status(s: Session, sale: JournalEntry) -> TopupStatus:
     info = sale_topup(sale)
     base = dict(ticket=sale.ticket, reference=reference(sale),
@@ -147,6 +156,14 @@ class TopupDesk:
     def __init__(self, shop: Shop) -> None:
         self.shop = shop
         self._gateways: dict[str, Gateway] = {}
+
+    def sale_fields(self, operator: str) -> dict[str, Any]:
+        """The sale's top-up fields; first makes sure its gateway can be used (credentials
+        readable), so a misconfigured gateway refuses the sale before anything is stored."""
+        fields = sale_fields(self.shop.settings, operator)
+        if fields:
+            self.gateway(gateway_kind(self.shop.settings, operator))
+        return fields
 
     def gateway(self, kind: str) -> Gateway:
         if kind not in self._gateways:
@@ -205,7 +222,13 @@ class TopupDesk:
             answer = gw.send(request)
         except Exception as exc:  # noqa: BLE001 - an adapter bug must leave it pending, not lost
             answer = Answer(State.UNKNOWN, reason=f"{type(exc).__name__}: {exc}"[:200])
-        return self._settle(sale, answer)
+        try:
+            return self._settle(sale, answer)
+        except LedgerError as exc:
+            # The sale is kept and the distributor has answered, but the outcome could not be
+            # written: it stays pending and the reconciler writes it from the distributor.
+            self.shop.log_event("topup_unrecorded", f"{sale.ticket}: {exc}")
+            return Outcome(_pending_status(sale), recorded=False)
 
     def _settle(self, sale: JournalEntry, answer: Answer, *,
                 clerk: str | None = None) -> Outcome:

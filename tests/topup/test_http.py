@@ -219,3 +219,19 @@ def test_postgres_two_terminals_one_outcome(pg_url: str, make_settings: Any, clo
     finally:
         one.close()
         two.close()
+
+
+def test_unreadable_credentials_refuse_the_sale_before_storing(
+        open_shop: Any, aggregator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pos.ledger.errors import LedgerError
+    from pos.services import Shop
+
+    shop = open_shop(http_topup(aggregator.url))
+    monkeypatch.delenv("POS_TEST_TOPUP_TOKEN")
+    fresh = Shop.open(shop.settings, clock=shop.clock)  # a new start without the token
+    try:
+        with pytest.raises(LedgerError, match="credenciales"):
+            sell(fresh)
+        assert "sale" not in kinds(fresh) and aggregator.sends == {}
+    finally:
+        fresh.close()
