@@ -514,5 +514,6 @@ MESSAGES: dict[str, str] = {
         'La recarga {ticket} no llegó: se imprimió la devolución {refund}.',
     "Type the operator's code or mark it failed (Ctrl+R)":
         'Escriba el código del operador o márquela como fallida (Ctrl+R)',
+    'Airtime reversed by the operator? (y/n)': '¿El operador revirtió el saldo? (s/n)',
     # end of topup (#13)
 }

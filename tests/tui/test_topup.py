@@ -103,3 +103,34 @@ async def test_pending_list_with_age(manual_shop: Any, make_app: Any, printed: A
         await settle(pilot)
         assert "No hay recargas pendientes." in screen_text(app)
     assert kinds(manual_shop)[-1] == "topup_ok"
+
+
+@pilot_test
+async def test_void_of_delivered_topup_asks_about_airtime(manual_shop: Any, make_app: Any
+                                                         ) -> None:
+    from pos.topup.service import floats
+    from pos.tui.screens.history import EntryScreen
+    from pos.tui.screens.prompt import PromptScreen
+
+    app = make_app(manual_shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await pilot.press(*FAST_CASH_SALE)
+        await settle(pilot)
+        await pilot.press(*"CLR-1", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        await pilot.press(*"R00100000003", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert "revirtió el saldo" in screen_text(app)
+        await pilot.press(*"1234", "enter", *"número equivocado", "enter", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)
+    void = manual_shop.view(manual_shop.view("R001-00000003").voided_by).entry
+    assert '"airtime":"reversed"' in (void.data or "")
+    assert floats(manual_shop)["main"].left == Decimal("500.00")

@@ -163,6 +163,23 @@ class TopupScreen(Screen[Any]):
             self.dismiss(None)
 
 
+def airtime_fields(shop: Any, entry: Any) -> list[Any]:
+    """The void prompt's extra field for a delivered top-up: did the operator reverse the
+    airtime? (one quick read, only for sales that carry a top-up)."""
+    from pos.topup.service import CONFIRMED, desk, sale_topup
+    from pos.tui.screens.prompt import PromptField
+
+    if sale_topup(entry) is None or desk(shop).status(entry.ticket).state != CONFIRMED:
+        return []
+    return [PromptField("airtime", _("Airtime reversed by the operator? (y/n)"),
+                        restrict=r"[sSnNyY]?", max_length=1)]
+
+
+def airtime_value(values: dict[str, str]) -> str | None:
+    answer = values.get("airtime", "").lower()
+    return {"s": "reversed", "y": "reversed", "n": "not_reversed"}.get(answer)
+
+
 def needs_code(result: Any) -> bool:
     """A fresh sale whose manual top-up waits for the operator's code."""
     outcome = getattr(result, "topup", None)
