@@ -344,12 +344,16 @@ def clerk_list(ctx: click.Context) -> None:
 @click.option("--card", "card_spec", default=None, help="BRAND:LAST4:AUTH, e.g. visa:4242:A1B2C3.")
 @click.option("--op-number", default=None, help="Yape/Plin operation number.")
 @click.option("--request-id", default=None, help="Idempotency key: the same key never sells twice.")
+@click.option("--code", default=None,
+              help="Manual top-up: the operator's confirmation code (else it stays pending).")
 @clerk_required
 @click.pass_context
 def sell(ctx: click.Context, clerk: ClerkView, operator: str, phone: str, amount: str,
          id_stdin: bool, method: str, tendered: str | None, card_spec: str | None,
-         op_number: str | None, request_id: str | None) -> None:
+         op_number: str | None, request_id: str | None, code: str | None) -> None:
     """Sell a top-up. Prints the ticket number first, then the change."""
+    from dataclasses import replace
+
     from pos.domain.money import format_money
     from pos.i18n import _
 
@@ -358,9 +362,23 @@ def sell(ctx: click.Context, clerk: ClerkView, operator: str, phone: str, amount
     draft = shop.build_draft(operator=operator, phone=phone, amount=amount, method=method,
                              id_spec=id_spec, tendered=tendered, card_spec=card_spec,
                              op_number=op_number)
-    result = shop.sell(clerk, draft, request_id=request_id)
+    # issue 13: with --code a manual top-up is confirmed before its receipt prints
+    if code is not None:
+        from pos.topup.service import check_code
+
+        check_code(code)  # a bad code stores nothing
+    result = shop.sell(clerk, draft, request_id=request_id, print_now=code is None)
+    topup = result.topup
+    if code is not None:
+        from pos.topup.service import desk
+
+        if topup is not None and topup.status.state == "pending" and not result.duplicate:
+            topup = desk(shop).resolve(result.ticket, clerk, code=code)
+        if not result.duplicate:
+            result = replace(result, print_outcome=shop.print_job(result.job_id))
     click.echo(result.ticket)
     click.echo(_("Change: {change}", change=format_money(result.change)))
+    _echo_topup(topup)
     _warn_receipt(result.print_outcome, result.ticket)
 
 
@@ -381,14 +399,17 @@ def _warn_receipt(outcome: Any, ticket: str) -> None:
 @main.command()
 @click.argument("ticket")
 @click.option("--reason", required=True)
+@click.option("--airtime", type=click.Choice(["reversed", "not_reversed"]), default=None,
+              help="Delivered top-up: did the operator reverse the airtime? (issue 13)")
 @manager_required
 @click.pass_context
-def void(ctx: click.Context, ticket: str, reason: str, manager: ClerkView) -> None:
+def void(ctx: click.Context, ticket: str, reason: str, manager: ClerkView,
+         airtime: str | None) -> None:
     """Void a sale with a reversing entry (manager only)."""
     from pos.services import normalise_ticket
 
     ticket = normalise_ticket(ticket)
-    result = _shop(ctx).void(ticket, reason, manager)
+    result = _shop(ctx).void(ticket, reason, manager, airtime=airtime)
     click.echo(result.ticket)
     _warn_unprinted(result.print_outcome)
 
@@ -908,6 +929,161 @@ def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: s
 
 
 # ================================================================= end of day close (#5)
+
+
+# ================================================================= top-up and float (#13)
+
+
+def _echo_topup(outcome: Any) -> None:
+    """A sale's or resolve's top-up state, for the clerk (warnings on stderr)."""
+    from pos.i18n import _
+    from pos.topup.service import STATE_LABELS
+
+    if outcome is None:
+        return
+    status = outcome.status
+    click.echo(_("Top-up: {state}", state=_(STATE_LABELS[status.state]))
+               + (f" {status.operator_txn}" if status.operator_txn else ""))
+    if status.refund_ticket:
+        click.echo(_("Refund {ticket}: {reason}", ticket=status.refund_ticket,
+                     reason=status.reason or ""), err=True)
+    if outcome.warning:
+        click.echo(outcome.warning, err=True)
+
+
+@main.group()
+def topup() -> None:
+    """Top-ups through the distributor: pending ones, resolve, reconcile."""
+
+
+@topup.command("pending")
+@click.pass_context
+def topup_pending(ctx: click.Context) -> None:
+    """Top-ups without a final outcome, oldest first, with their age."""
+    from pos.domain.money import format_money
+    from pos.topup.service import desk
+
+    shop = _shop(ctx)
+    now = shop.clock()
+    for status in desk(shop).pending():
+        minutes = int(status.age(now).total_seconds() // 60)
+        click.echo(f"{status.ticket}  {status.gateway:6}  {status.operator:8}  {status.phone}  "
+                   f"{format_money(status.amount):>10}  {minutes} min")
+
+
+@topup.command("resolve")
+@click.argument("ticket")
+@click.option("--code", default=None, help="The operator's confirmation code.")
+@click.option("--failed", is_flag=True, help="It did not arrive: refund the customer.")
+@clerk_required
+@click.pass_context
+def topup_resolve(ctx: click.Context, ticket: str, code: str | None, failed: bool,
+                  clerk: ClerkView) -> None:
+    """Confirm a pending top-up with the operator's code, or mark it failed (--failed)."""
+    from pos.topup.service import desk
+
+    _echo_topup(desk(_shop(ctx)).resolve(ticket, clerk, code=code, failed=failed))
+
+
+@topup.command("reconcile")
+@click.pass_context
+def topup_reconcile(ctx: click.Context) -> None:
+    """Ask the distributor about every pending top-up, by reference (never sends again)."""
+    from pos.i18n import _
+    from pos.topup.service import desk
+
+    shop = _shop(ctx)
+    outcomes = desk(shop).reconcile()
+    for outcome in outcomes:
+        click.echo(outcome.status.ticket)
+        _echo_topup(outcome)
+    click.echo(_("{count} still pending.", count=len(desk(shop).pending())))
+
+
+@topup.command("report")
+@click.option("--date", "day", default=None, help="Business date YYYY-MM-DD (default: today).")
+@click.option("--shop", "shop_wide", is_flag=True, help="Every terminal sharing the ledger.")
+@click.pass_context
+def topup_report(ctx: click.Context, day: str | None, shop_wide: bool) -> None:
+    """Per operator: sold, cost, commission earned, float left."""
+    from pos.report_layout import receipt_lines
+    from pos.topup.floats import figures_section
+    from pos.topup.service import desk
+
+    shop = _shop(ctx)
+    when = _parse_date(day) or shop.today()
+    figures = desk(shop).day_figures(when, series=None if shop_wide else shop.series)
+    from receipts import Receipt
+
+    slip = Receipt(header=(), title=when.isoformat(),
+                   sections=(figures_section(figures, shop.settings),))
+    for line in receipt_lines(slip):
+        click.echo(line)
+
+
+@main.group("float")
+def float_group() -> None:
+    """Float (saldo) with each distributor account."""
+
+
+@float_group.command("restock")
+@click.option("--account", default="main", show_default=True)
+@click.option("--amount", required=True, help="Money put into the distributor account.")
+@click.option("--rate", required=True, help="Commission (discount) rate, percent, e.g. 4.")
+@click.option("--reported", default=None, help="The balance the distributor now shows.")
+@manager_required
+@click.pass_context
+def float_restock(ctx: click.Context, account: str, amount: str, rate: str,
+                  reported: str | None, manager: ClerkView) -> None:
+    """Record a float purchase (manager only)."""
+    from decimal import Decimal, InvalidOperation
+
+    from pos.domain.errors import ValidationError
+    from pos.i18n import N_
+    from pos.topup.service import restock
+
+    try:
+        value = Decimal(rate.strip().replace(",", "."))
+    except InvalidOperation:
+        raise ValidationError("rate", N_("The commission rate is a percentage from 0 to "
+                                         "99.")) from None
+    if not value.is_finite():
+        raise ValidationError("rate", N_("The commission rate is a percentage from 0 to 99."))
+    entry = restock(_shop(ctx), manager, account, _amount(amount, "amount"), value,
+                    reported=_amount(reported, "reported") if reported else None)
+    click.echo(entry.ticket)
+
+
+@float_group.command("show")
+@click.option("--live", is_flag=True, help="Also ask the http gateway for its balance now.")
+@click.pass_context
+def float_show(ctx: click.Context, live: bool) -> None:
+    """Float left per account, against what the distributor reported."""
+    from pos.domain.money import format_money
+    from pos.i18n import _
+    from pos.topup.service import desk, floats
+
+    shop = _shop(ctx)
+    for view in floats(shop).values():
+        reported = view.reported
+        if live and shop.settings.topup.gateway == "http":
+            reported = desk(shop).gateway("http").balance() or reported
+        line = _("{account}: {left} left (bought {bought}, used {used}, rate {rate}%)",
+                 account=view.account, left=format_money(view.left),
+                 bought=format_money(view.restocked), used=format_money(view.consumed),
+                 rate=view.rate)
+        if reported is not None:
+            line += " · " + _("distributor says {reported} (difference {diff})",
+                              reported=format_money(reported),
+                              diff=format_money(reported - view.left))
+        click.echo(line)
+        if view.low:
+            click.echo(_("Low float with {account}: {left} left (warning level {level}).",
+                         account=view.account, left=format_money(view.left),
+                         level=format_money(view.low_level)), err=True)
+
+
+# ================================================================= end of top-up (#13)
 
 
 if __name__ == "__main__":  # pragma: no cover

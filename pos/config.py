@@ -188,6 +188,60 @@ class UISettings(_Section):
     theme: str = Field("textual-dark", max_length=60)
 
 
+# -- top-up gateway (issue 13) ---------------------------------------------------------------
+
+GatewayKind = Literal["manual", "none", "http"]
+
+
+class TopupHttpSettings(_Section):
+    """An aggregator's JSON API. The credential (a bearer token) is never in config.toml: it is
+    read from `credentials_file` or from the environment variable `credentials_env`."""
+
+    base_url: str = ""
+    credentials_file: str = ""
+    credentials_env: str = ""
+    connect_timeout: float = Field(5.0, gt=0, le=60)
+    timeout: float = Field(30.0, gt=0, le=120)
+    country_code: str = Field("PE", pattern=r"^[A-Z]{2}$")
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        if value and not (value.startswith("https://") or value.startswith("http://")):
+            raise ValueError(N_("use https://HOST/PATH"))
+        return value.rstrip("/")
+
+
+class TopupOperatorSettings(_Section):
+    gateway: GatewayKind | None = None
+    account: str | None = Field(None, min_length=1, max_length=20)
+
+
+class TopupSettings(_Section):
+    # "none" when config.toml has no [topup]: ledgers and scripts keep working as before; the
+    # shipped config.toml turns on "manual", what a shop runs with.
+    gateway: GatewayKind = "none"
+    account: str = Field("main", min_length=1, max_length=20)  # the distributor account (float)
+    low_float: Decimal = Field(Decimal("100"), ge=0)
+    reference_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]{0,16}$")
+    # A top-up the distributor still does not know after this long was never received: it
+    # fails and is refunded (the reconciler never sends it again).
+    give_up_minutes: int = Field(15, ge=2, le=1440)
+    http: TopupHttpSettings = TopupHttpSettings()
+    operators: dict[str, TopupOperatorSettings] = {}
+
+    @model_validator(mode="after")
+    def _http(self) -> TopupSettings:
+        kinds = {self.gateway} | {o.gateway for o in self.operators.values() if o.gateway}
+        if "http" in kinds:
+            if not self.http.base_url:
+                raise ValueError(N_("the http gateway needs [topup.http] base_url"))
+            if not (self.http.credentials_file or self.http.credentials_env):
+                raise ValueError(N_("the http gateway needs [topup.http] credentials_file or "
+                                    "credentials_env (never the secret itself)"))
+        return self
+
+
 DEFAULT_OPERATORS: dict[str, dict[str, Any]] = {
     "claro": {"name": "Claro", "key": "1", "min": 3, "max": 300, "presets": [5, 10, 20, 30, 50]},
     "movistar": {"name": "Movistar", "key": "2", "min": 3, "max": 300,
@@ -208,6 +262,14 @@ class SettingsModel(_Section):
     cash: CashSettings = CashSettings()
     ui: UISettings = UISettings()
     security: SecuritySettings = SecuritySettings()
+    topup: TopupSettings = TopupSettings()  # issue 13
+
+    @model_validator(mode="after")
+    def _topup_operators(self) -> SettingsModel:  # issue 13
+        for code in self.topup.operators:
+            if code not in self.operators:
+                raise ValueError(_("[topup.operators.{code}]: no such operator", code=code))
+        return self
 
     @field_validator("operators")
     @classmethod
@@ -260,6 +322,10 @@ class Settings:
     def security(self) -> SecuritySettings:
         return self.model.security
 
+    @property
+    def topup(self) -> TopupSettings:  # issue 13
+        return self.model.topup
+
     @cached_property
     def operators(self) -> dict[str, Operator]:
         """Operators as domain values, in key order."""
@@ -298,6 +364,10 @@ def _key_of(loc: tuple[Any, ...]) -> str:
         return ""
     if len(parts) == 1:
         return f"[{parts[0]}]"
+    if parts[:2] == ["topup", "operators"] and len(parts) >= 3:  # issue 13
+        return f"[topup.operators.{parts[2]}] {'.'.join(parts[3:])}".rstrip()
+    if parts[:2] == ["topup", "http"]:
+        return f"[topup.http] {'.'.join(parts[2:])}".rstrip()
     if parts[0] == "operators" and len(parts) >= 2:  # [operators.claro] is one TOML table
         return f"[operators.{parts[1]}] {'.'.join(parts[2:])}".rstrip()
     return f"[{parts[0]}] {'.'.join(parts[1:])}"

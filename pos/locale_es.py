@@ -790,5 +790,87 @@ MESSAGES: dict[str, str] = {
         "{series}: no hay testigo junto a este archivo de clave; sus últimos movimientos se "
         "verifican en su propia terminal.",
     # end of chain (#10)
+    # topup (#13): the top-up through the distributor, float
+    'use https://HOST/PATH': 'use https://SERVIDOR/RUTA',
+    'the http gateway needs [topup.http] base_url': 'la pasarela http necesita [topup.http] base_url',
+    'the http gateway needs [topup.http] credentials_file or credentials_env (never the secret itself)':
+        'la pasarela http necesita [topup.http] credentials_file o credentials_env (nunca el '
+        'secreto mismo)',
+    '[topup.operators.{code}]: no such operator': '[topup.operators.{code}]: no existe ese operador',
+    'pending': 'pendiente',
+    'confirmed': 'confirmada',
+    'failed': 'fallida',
+    'recorded only': 'solo registrada',
+    'Top-up failed: {reason}': 'Recarga fallida: {reason}',
+    'Low float with {account}: {left} left (warning level {level}).':
+        'Saldo bajo con {account}: quedan {left} (aviso desde {level}).',
+    'The top-up of {ticket} is not pending ({state}).':
+        'La recarga de {ticket} no está pendiente ({state}).',
+    'did not arrive (clerk)': 'no llegó (cajero)',
+    "Type the operator's confirmation code (3 to 40 letters or digits).":
+        'Escriba el código de confirmación del operador (3 a 40 letras o dígitos).',
+    'the distributor never received it': 'el distribuidor nunca la recibió',
+    'the distributor balance is too low ({balance} left)':
+        'el saldo del distribuidor no alcanza (quedan {balance})',
+    'the distributor balance is too low': 'el saldo del distribuidor no alcanza',
+    'the distributor refused the credentials (check [topup.http])':
+        'el distribuidor rechazó las credenciales (revise [topup.http])',
+    'refused by the distributor': 'rechazada por el distribuidor',
+    "The top-up gateway's credentials cannot be read ({reason}).":
+        'No se pueden leer las credenciales de la pasarela de recargas ({reason}).',
+    'The top-up of {ticket} is still pending: wait for its outcome (pos topup pending).':
+        'La recarga de {ticket} sigue pendiente: espere su resultado (pos topup pending).',
+    'This top-up was delivered: say how the airtime was reversed (reversed or not_reversed).':
+        'Esta recarga se entregó: indique cómo se revirtió el saldo (reversed o not_reversed).',
+    'The account name has 1 to 20 letters or digits.':
+        'El nombre de la cuenta tiene de 1 a 20 letras o dígitos.',
+    'The restock amount must be more than 0.': 'El monto de la compra de saldo debe ser mayor que 0.',
+    'The commission rate is a percentage from 0 to 99.':
+        'La comisión es un porcentaje de 0 a 99.',
+    'Cost': 'Costo',
+    'Commission': 'Comisión',
+    'Float left ({account})': 'Saldo restante ({account})',
+    'No confirmed top-ups': 'Sin recargas confirmadas',
+    'Top-ups through the distributor': 'Recargas por el distribuidor',
+    'GIVE BACK {amount} IN CASH': 'DEVOLVER {amount} EN EFECTIVO',
+    'ANNUL the card payment {amount} (auth. {auth})': 'ANULAR el pago con tarjeta {amount} (aut. {auth})',
+    'ANNUL the {method} payment {amount} (op. {number})':
+        'ANULAR el pago con {method} {amount} (op. {number})',
+    'Refunds ticket': 'Devuelve ticket',
+    'TOP-UP NOT DONE: REFUND': 'RECARGA NO REALIZADA: DEVOLUCIÓN',
+    'Top-up CONFIRMED': 'Recarga CONFIRMADA',
+    'Operator txn': 'Nro. operador',
+    'Top-up NOT DONE': 'Recarga NO REALIZADA',
+    'Refund': 'Devolución',
+    'Top-up PENDING confirmation': 'Recarga PENDIENTE de confirmación',
+    'Reference': 'Referencia',
+    'Top-up: {state}': 'Recarga: {state}',
+    'Refund {ticket}: {reason}': 'Devolución {ticket}: {reason}',
+    '{count} still pending.': '{count} siguen pendientes.',
+    '{account}: {left} left (bought {bought}, used {used}, rate {rate}%)':
+        '{account}: quedan {left} (comprado {bought}, usado {used}, comisión {rate}%)',
+    'distributor says {reported} (difference {diff})':
+        'el distribuidor dice {reported} (diferencia {diff})',
+    'Did not arrive': 'No llegó',
+    'Refresh': 'Actualizar',
+    'Top-ups': 'Recargas',
+    '{seconds} s': '{seconds} s',
+    '{minutes} min': '{minutes} min',
+    '{hours} h': '{hours} h',
+    'Pending top-ups': 'Recargas pendientes',
+    "Operator's confirmation code, then Enter": 'Código de confirmación del operador y Enter',
+    'Waiting': 'Espera',
+    'No top-up is pending.': 'No hay recargas pendientes.',
+    "Top-up {ticket}: type the code from the distributor's app or SMS; F8 if it did not arrive.":
+        'Recarga {ticket}: escriba el código de la app o SMS del distribuidor; F8 si no llegó.',
+    'Saving…': 'Guardando…',
+    'Top-up {ticket} confirmed: {code}.': 'Recarga {ticket} confirmada: {code}.',
+    'Top-up {ticket} did not arrive: refund {refund} printed.':
+        'La recarga {ticket} no llegó: se imprimió la devolución {refund}.',
+    "Type the operator's code or mark it failed (Ctrl+R)":
+        'Escriba el código del operador o márquela como fallida (Ctrl+R)',
+    'Airtime reversed by the operator? (y/n)': '¿El operador revirtió el saldo? (s/n)',
+    # end of topup (#13)
+    'Top-up status': 'Estado de la recarga',
+    'Operator transaction': 'Transacción del operador',
 }
-

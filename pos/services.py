@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, text
@@ -65,6 +65,7 @@ from pos.ledger.clerks import (
 )
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import Clerk, EventEntry, JournalEntry, PrintJob
+from pos.topup.service import desk, sale_topup, void_fields  # issue 13
 
 if TYPE_CHECKING:
     from receipts import Receipt
@@ -115,6 +116,7 @@ class SaleResult:
     change: Decimal
     duplicate: bool = False  # the same request was already committed: nothing new was stored
     print_outcome: PrintOutcome | None = None
+    topup: Any = None  # issue 13: pos.topup.service.Outcome of the send, None if record-only
 
     @property
     def ticket(self) -> str:
@@ -301,6 +303,8 @@ class Shop(DayClose):
     def close(self) -> None:
         if self._witness is not None:
             self._witness.close()
+        if "_topup_desk" in self.__dict__:  # issue 13: the top-up gateways' connections
+            self.__dict__.pop("_topup_desk").close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -714,6 +718,8 @@ class Shop(DayClose):
                        "id_digest": self.id_digest(doc)}
             if self.settings.ledger.id_storage == "full":
                 fields["id_number"] = doc.number
+        # -- top-up (issue 13): the sale carries its gateway; its ticket is the reference --
+        fields |= desk(self).sale_fields(draft.operator.code)
 
         def work(s: Session) -> tuple[JournalEntry, int, bool]:
             done = self._replay(s, request_id, {"kind": "sale", **fields})
@@ -727,8 +733,10 @@ class Shop(DayClose):
             return entry, job, False
 
         entry, job_id, duplicate = self._write(work)
+        # -- top-up (issue 13): sent once, by the call that committed it, before the receipt --
+        topup = desk(self).after_sale(entry) if not duplicate else None
         outcome = self.print_job(job_id) if print_now and not duplicate else None
-        return SaleResult(entry, job_id, change, duplicate, outcome)
+        return SaleResult(entry, job_id, change, duplicate, outcome, topup)
 
     def _replay(self, s: Session, request_id: str | None,
                 request: dict[str, object]) -> tuple[JournalEntry, int, bool] | None:
@@ -1033,8 +1041,12 @@ class Shop(DayClose):
     # -- voids ---------------------------------------------------------------------------
 
     def void(self, ticket: str, reason: str, manager: ClerkView, *,
-             request_id: str | None = None, print_now: bool = True) -> SaleResult:
-        """A reversing entry for a sale, authorised by a manager; the sale itself never changes."""
+             request_id: str | None = None, print_now: bool = True,
+             airtime: str | None = None) -> SaleResult:
+        """A reversing entry for a sale, authorised by a manager; the sale itself never changes.
+
+        `airtime` (issue 13): for a delivered top-up, `reversed` or `not_reversed`.
+        """
         if not manager.is_manager:
             raise AuthError(_("{name} is not a manager.", name=manager.name))
         reason = " ".join((reason or "").split())
@@ -1072,7 +1084,8 @@ class Shop(DayClose):
             entry = self._append(
                 s, kind="void", clerk=manager.name, operator=original.operator, phone=original.phone,
                 amount_cents=-original.amount_cents, method=original.method,
-                ref_ticket=original.ticket, reason=reason, request_id=request_id)
+                ref_ticket=original.ticket, reason=reason, request_id=request_id,
+                **void_fields(s, original, airtime))  # issue 13: pending waits; airtime
             from pos.receipt_layout import void_receipt
 
             job = self._enqueue(s, entry.ticket, "void",
@@ -1305,9 +1318,16 @@ class Shop(DayClose):
     def _entry_receipt(self, entry: JournalEntry, *, copy: bool = False) -> Receipt:
         """The slip of a sale or a void; a ValidationError for entries that have none."""
         from pos.receipt_layout import sale_receipt, void_receipt
+        from pos.topup import slips as topup_slips  # issue 13 (loads receipts, off start-up)
 
         if entry.kind == "sale":
+            if sale_topup(entry) is not None:  # issue 13: pending / confirmed with its id
+                return topup_slips.with_status(sale_receipt(self.settings, entry, copy=copy),
+                                               desk(self).status(entry.ticket))
             return sale_receipt(self.settings, entry, copy=copy)
+        if entry.kind == "void" and entry.data and '"topup_refund"' in entry.data:  # issue 13
+            return topup_slips.refund_slip(self.settings, entry,
+                                           self.entry(entry.ref_ticket or ""), copy=copy)
         if entry.kind == "void":
             return void_receipt(self.settings, entry, self.entry(entry.ref_ticket or ""),
                                 copy=copy)

@@ -11,13 +11,15 @@ the first manager (`--manager Rosa`, PIN 1234), as the real rules require.
 from __future__ import annotations
 
 MANAGER_COMMANDS = {("close-day",), ("report", "z"), ("void",), ("export",),
-                    ("ledger", "accept"), ("clock", "confirm"), ("clerk", "deactivate")}
+                    ("ledger", "accept"), ("clock", "confirm"), ("clerk", "deactivate"),
+                    ("float", "restock")}
 FIRST_MANAGER = ("Rosa", "1234")
 
 
 def to_env(args: list[str] | tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
     argv, env = list(args), {}
-    words = [a for a in argv if not a.startswith("-")][:2]
+    words = [a for i, a in enumerate(argv)
+             if not a.startswith("-") and (i == 0 or argv[i - 1] != "--config")][:2]
     manager_act = tuple(words[:1]) in MANAGER_COMMANDS or tuple(words) in MANAGER_COMMANDS
     adding = tuple(words) == ("clerk", "add")
     if "--id" in argv:

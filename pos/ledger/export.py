@@ -66,6 +66,7 @@ COLUMNS = (
     "ticket", "series", "seq", "kind", "created_at_utc", "local_time", "business_date",
     "clerk", "operator", "phone", "amount", "method", "tendered", "change", "card_brand",
     "card_last4", "card_auth", "op_number", "id_type", "id_masked", "ref_ticket", "reason",
+    "topup_status", "operator_txn", "cost",  # issue 13: a sale's top-up, from its outcome
     "data", "hash", "prev_hash",
 )
 # Header labels (English msgids, shown in the shop's language); the machine names above are
@@ -93,6 +94,9 @@ LABELS: dict[str, str] = {
     "id_masked": N_("Customer ID"),
     "ref_ticket": N_("Referenced ticket"),
     "reason": N_("Reason"),
+    "topup_status": N_("Top-up status"),
+    "operator_txn": N_("Operator transaction"),
+    "cost": N_("Cost"),
     "data": N_("Figures (JSON)"),
     "hash": N_("Entry hash"),
     "prev_hash": N_("Previous hash"),
@@ -103,14 +107,16 @@ CSV_DIALECTS: dict[str, tuple[str, str]] = {
     "es-PE": (",", "."),
     "es-ES": (";", ","),
 }
-MONEY_COLUMNS = frozenset({"amount", "tendered", "change"})
+MONEY_COLUMNS = frozenset({"amount", "tendered", "change", "cost"})
 MONEY_KINDS = frozenset({"sale", "void"})
 FREE_TEXT = frozenset({"clerk", "reason"})
 DIGIT_CODES = frozenset({"card_auth", "op_number"})  # "#" before all-digit values in CSV
 _SOURCE = {"created_at_utc": "created_at", "amount": "amount_cents",
            "tendered": "tendered_cents", "change": "change_cents"}
+TOPUP_COLUMNS = ("topup_status", "operator_txn", "cost")
 _FIELDS = tuple(
-    dict.fromkeys(_SOURCE.get(c, c) for c in COLUMNS if c != "local_time")
+    dict.fromkeys(_SOURCE.get(c, c) for c in COLUMNS
+                  if c != "local_time" and c not in TOPUP_COLUMNS)
 )
 PROGRESS_EVERY = 500
 LOCAL_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -134,6 +140,7 @@ def _money(cents: int | None) -> str | None:
 def rows(session: Session, start: date, end: date, tz: ZoneInfo) -> Iterator[dict[str, Any]]:
     """The entries of business dates start..end as export rows, streamed, in chain order."""
     e = JournalEntry
+    outcomes = _topup_outcomes(session, start)
     columns = [getattr(e, name) for name in _FIELDS]
     result = session.exec(  # type: ignore[call-overload]
         select(*columns)
@@ -144,8 +151,10 @@ def rows(session: Session, start: date, end: date, tz: ZoneInfo) -> Iterator[dic
     for values in result:
         raw = dict(zip(_FIELDS, values, strict=True))
         when = parse_utc(raw["created_at"])
-        row: dict[str, Any] = {}
+        row: dict[str, Any] = dict(_topup_cells(raw, outcomes))
         for column in COLUMNS:
+            if column in TOPUP_COLUMNS:
+                continue
             if column == "local_time":
                 row[column] = when.astimezone(tz).strftime(LOCAL_TIME_FORMAT)
             elif column == "amount" and raw["kind"] not in MONEY_KINDS:
@@ -157,6 +166,41 @@ def rows(session: Session, start: date, end: date, tz: ZoneInfo) -> Iterator[dic
             else:
                 row[column] = raw[_SOURCE.get(column, column)]
         yield row
+
+
+# -- issue 13: top-up columns ------------------------------------------------------------------
+# A sale's top-up status is known from a later entry (topup_ok / topup_fail, found by the
+# sale's ticket in ref_ticket), which may fall after the exported dates.
+
+def _json(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _topup_outcomes(session: Session, start: date) -> dict[str, tuple[str, dict[str, Any]]]:
+    e = JournalEntry
+    found = session.exec(  # type: ignore[call-overload]
+        select(e.ref_ticket, e.kind, e.data).where(
+            col(e.kind).in_(("topup_ok", "topup_fail")), e.business_date >= start.isoformat()))
+    return {ref: (kind, _json(data)) for ref, kind, data in found if ref}
+
+
+def _topup_cells(raw: dict[str, Any],
+                 outcomes: dict[str, tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, Any]]:
+    status = txn = cost = None
+    data = _json(raw.get("data")) if raw.get("data") else {}
+    if raw["kind"] == "sale" and isinstance(data.get("topup"), dict):
+        kind, outcome = outcomes.get(raw["ticket"], ("", {}))
+        status = {"topup_ok": "confirmed", "topup_fail": "failed"}.get(kind, "pending")
+        txn = outcome.get("txn")
+        cost = _money(outcome["cost_cents"]) if "cost_cents" in outcome else None
+    elif raw["kind"] in ("topup_ok", "topup_fail"):
+        status = "confirmed" if raw["kind"] == "topup_ok" else "failed"
+        txn = data.get("txn")
+    yield from (("topup_status", status), ("operator_txn", txn), ("cost", cost))
 
 
 def _safe_text(value: str) -> str:

@@ -64,6 +64,9 @@ class PosApp(App[int]):
         # Textual's own Ctrl+P binding says "palette" in English in the footer: ours instead.
         self._bindings.key_to_bindings.pop(keymap.PALETTE.keys, None)
         keymap.bind(self, (keymap.PALETTE,))
+        from pos.tui.screens.topup import TOPUP_GLOBAL  # issue 13 (light: Textual only)
+
+        keymap.bind(self, TOPUP_GLOBAL)
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -126,6 +129,9 @@ class PosApp(App[int]):
 
     def _shop_ready(self, shop: Shop) -> None:
         self.shop = shop
+        from pos.tui.screens.topup import start_reconciler  # issue 13
+
+        start_reconciler(self)
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
                 screen.shop_ready()
@@ -237,7 +243,7 @@ class PosApp(App[int]):
     # -- actions (keys in keymap.GLOBAL and the command palette) ------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_sale", "history", "day", "lock", "reprint_last"):
+        if action in ("new_sale", "history", "day", "lock", "reprint_last", "topups"):
             return (self.clerk is not None and not self.locked and self.shop is not None
                     and not self.committing())
         return True
@@ -275,6 +281,27 @@ class PosApp(App[int]):
             return
         await self._to_base()
         await self.push_screen(DayScreen())
+
+    # -- top-ups (issue 13) ----------------------------------------------------------------
+
+    async def action_topups(self) -> None:
+        from pos.tui.screens.topup import TopupScreen
+
+        if self.clerk is None or self.locked or isinstance(self.screen, TopupScreen):
+            return
+        await self._to_base()
+        await self.push_screen(TopupScreen())
+
+    async def show_sale_result(self, result: Any, receipt: Screen[Any]) -> None:
+        """After a sale: a manual top-up first asks for the operator's code, then the
+        receipt (which then prints with the code, or says pending after Esc)."""
+        from pos.tui.screens.topup import TopupScreen, needs_code
+
+        if needs_code(result):
+            await self.push_screen(TopupScreen(result.ticket),
+                                   lambda _ticket: self.push_screen(receipt))
+            return
+        await self.push_screen(receipt)
 
     async def _to_base(self) -> None:
         sale = self._sale_screen()
@@ -317,6 +344,8 @@ class PosApp(App[int]):
                  lambda: self.action_day_command("pay_in")),
                 (_("Z close"), _("Close the period since the last Z (manager)"),
                  lambda: self.action_day_command("close_day")),
+                (_("Pending top-ups"), _("Type the operator's code or mark it failed (Ctrl+R)"),
+                 self.action_topups),
                 (_("Reprint last receipt"), _("A copy of this session's last sale"),
                  self.action_reprint_last),
                 (_("Lock"), _("Lock the screen until a PIN is typed (Ctrl+L)"),

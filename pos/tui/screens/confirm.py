@@ -118,8 +118,10 @@ class ConfirmScreen(ModalScreen[None]):
         if isinstance(sale, SaleScreen):
             sale.sold()
         change = result.change if result.entry.method == "cash" else None  # cash only
-        await self.app.push_screen(ReceiptScreen(result.ticket, result.job_id,
-                                                 print_now=not result.duplicate, change=change))
+        # issue 13: the app routes (a manual top-up asks for its code before the receipt)
+        await app.show_sale_result(result, ReceiptScreen(result.ticket, result.job_id,
+                                                         print_now=not result.duplicate,
+                                                         change=change))
 
     def _refused(self, exc: BaseException) -> None:
         self.committing = False  # nothing was saved: the clerk may correct and retry

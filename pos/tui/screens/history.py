@@ -256,16 +256,22 @@ class EntryScreen(ModalScreen[bool]):
         ticket = self.view.entry.ticket
         request_id = uuid.uuid4().hex  # one void request, however often Enter is pressed
 
+        # issue 13: a delivered top-up needs the manager's word on the airtime
+        from pos.tui.screens.topup import airtime_fields, airtime_value
+
+        extra = airtime_fields(shop, self.view.entry)
+
         def submit(values: dict[str, str]) -> Any:
             manager = shop.login(values["manager"], values["pin"], manager=True)
-            return shop.void(ticket, values["reason"], manager, request_id=request_id)
+            return shop.void(ticket, values["reason"], manager, request_id=request_id,
+                             airtime=airtime_value(values))
 
         prompt = PromptScreen(
             _("Void {ticket}", ticket=ticket),
             [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
-             PromptField("reason", _("Reason"), max_length=200)],
+             PromptField("reason", _("Reason"), max_length=200), *extra],
             submit, intro=_("A void is a new entry that reverses this sale; the sale stays "
                             "in the ledger."))
         self.app.push_screen(prompt, self._voided)
