@@ -113,7 +113,6 @@ def test_operator_figures_for_reports(open_shop: Any, aggregator: Any) -> None:
 def test_cli_float_and_pending(tmp_path: Path, open_shop: Any) -> None:
     from click.testing import CliRunner
 
-    from pos.cli import main
 
     shop = open_shop({"gateway": "manual"})
     result = sell(shop)
@@ -164,7 +163,6 @@ def test_export_has_topup_columns(open_shop: Any, aggregator: Any, tmp_path: Pat
 def test_cli_topup_report(open_shop: Any, aggregator: Any, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from pos.cli import main
 
     shop = open_shop(http_topup(aggregator.url))
     sell(shop, amount="20")
@@ -184,7 +182,6 @@ def test_cli_sell_with_code(tmp_path: Path, open_shop: Any) -> None:
     from click.testing import CliRunner
     from receipts import decode
 
-    from pos.cli import main
 
     open_shop({"gateway": "manual"}).close()
     config = tmp_path / "config.toml"
