@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, func, select
 
@@ -29,9 +29,9 @@ from tests.conftest import BASE_CONFIG, Clock, merge, new_shop
 JUAN = ClerkView("Juan", "clerk")
 ROSA = ClerkView("Rosa", "manager")
 TOLERANCE = 200  # [cash] tolerance default, céntimos
-# Lima 2026-11-25 18:00: an evening, so the random walk crosses midnight now and then.
-START = datetime(2026, 11, 25, 23, 0, tzinfo=timezone.utc)
-MAX_MINUTES = 36 * 60  # all ops within two calendar dates (Lima), well under the clock jump
+# Lima 2026-11-25 23:40: a late evening, so the random walk often crosses midnight.
+START = datetime(2026, 11, 26, 4, 40, tzinfo=UTC)
+MAX_MINUTES = 24 * 60  # all ops within two calendar dates (Lima), well under the clock jump
 
 
 def soles(cents: int) -> Decimal:
@@ -101,8 +101,15 @@ OPS = st.one_of(
     st.tuples(st.just("close"), st.integers(-1500, 1500), st.booleans()),
     st.just(("x",)),
     st.tuples(st.just("z"), st.integers(-300, 300)),
-    st.tuples(st.just("wait"), st.integers(1, 240)),
+    st.tuples(st.just("wait"), st.integers(1, 180)),
 )
+
+
+# (terminal index, operation, float to open a shift with first if none is open (0: don't),
+# minutes the clock moves before it)
+Op = tuple[int, tuple[Any, ...], int, int]
+WAITS = st.sampled_from((0, 0, 0, 1, 7, 45, 150))
+NEEDS_SHIFT = ("cash", "card", "yape", "pay_in", "pay_out", "close")
 
 
 class Run:
@@ -132,6 +139,7 @@ class Run:
             t.shop.close()
 
     def refused(self, t: Terminal, action: Any) -> None:
+        event("refused")
         before = journal_count(t.shop)
         try:
             action()
@@ -143,8 +151,11 @@ class Run:
 
     # -- one step --------------------------------------------------------------------------
 
-    def step(self, t: Terminal, op: tuple[Any, ...]) -> None:
+    def step(self, t: Terminal, op: tuple[Any, ...], auto_open: int = 0) -> None:
         shop, kind = t.shop, op[0]
+        if auto_open and t.shift is None and kind in NEEDS_SHIFT:
+            self.step(t, ("open", auto_open * 2500))  # as the app offers: open one first
+        event(f"op {kind}")
         today = shop.today()
         if kind == "wait":
             minutes = min(op[1], MAX_MINUTES - self.elapsed)
@@ -225,7 +236,7 @@ class Run:
                     figs.payouts += amount
         elif kind == "close":
             if t.shift is None:
-                self.refused(t, lambda: shop.close_shift(JUAN, Decimal("0"), print_now=False))
+                self.refused(t, lambda: shop.close_shift(JUAN, Decimal(0), print_now=False))
                 return
             self.close_shift(t, op[1], manager=op[2])
         elif kind == "x":
@@ -296,9 +307,10 @@ class Run:
                 figs.shifts_closed += 1
             t.shift = None
         else:
-            self.refused(t, lambda: shop.close_day(ROSA, Decimal("1"), print_now=False))
+            self.refused(t, lambda: shop.close_day(ROSA, Decimal(1), print_now=False))
             z = shop.close_day(ROSA, print_now=False)
         t.z_number += 1
+        event(f"z stored, counted={z.counted is not None}")
         assert z.kind == "z" and z.z_number == t.z_number
         assert z.business_date == today
         assert z.expected_cash == soles(sum(t.closed_expected)) == soles(t.period.expected)
@@ -364,13 +376,15 @@ class Run:
             assert report.counted is None
 
 
-def run(ops: list[tuple[Any, ...]], terminals: int) -> None:
+def run(ops: list[Op], terminals: int) -> None:
     with tempfile.TemporaryDirectory() as root:
         state = Run(Path(root), terminals)
         try:
-            for terminal, op in ops:
+            for terminal, op, auto_open, minutes in ops:
                 t = state.terminals[terminal % terminals]
-                state.step(t, op)
+                if minutes:
+                    state.step(t, ("wait", minutes))
+                state.step(t, op, auto_open)
                 if op[0] != "x" and t.shift is not None:
                     assert t.shop.shift_expected() == soles(t.shift.expected)
             for t in state.terminals:
@@ -380,6 +394,7 @@ def run(ops: list[tuple[Any, ...]], terminals: int) -> None:
                 if t.dirty:
                     state.z(t, 0)
             state.check_days()
+            event(f"dates {len({d for t in state.terminals for d in t.days})}")
             result = state.terminals[0].shop.verify()
             assert result.entries >= len(state.sales)
         finally:
@@ -392,13 +407,14 @@ SETTINGS = settings(max_examples=25, deadline=None,
 
 
 @SETTINGS
-@given(ops=st.lists(st.tuples(st.just(0), OPS), min_size=1, max_size=40))
-def test_one_terminal_keeps_one_cash_arithmetic(ops: list[tuple[int, tuple[Any, ...]]]) -> None:
+@given(ops=st.lists(st.tuples(st.just(0), OPS, st.integers(0, 4), WAITS), min_size=3,
+                    max_size=50))
+def test_one_terminal_keeps_one_cash_arithmetic(ops: list[Op]) -> None:
     run(ops, 1)
 
 
 @SETTINGS
-@given(ops=st.lists(st.tuples(st.integers(0, 1), OPS), min_size=1, max_size=40))
-def test_two_terminals_add_up_to_the_shop_report(
-        ops: list[tuple[int, tuple[Any, ...]]]) -> None:
+@given(ops=st.lists(st.tuples(st.integers(0, 1), OPS, st.integers(0, 4), WAITS), min_size=3,
+                    max_size=50))
+def test_two_terminals_add_up_to_the_shop_report(ops: list[Op]) -> None:
     run(ops, 2)
