@@ -131,8 +131,9 @@ def test_killed_before_the_request_arrived(prepared: Path, aggregator: Any, cloc
     shop = reopen(prepared, clock)
     try:
         [pending] = desk(shop).pending()
+        clock.now = pending.created_at + timedelta(minutes=1)  # the killed process's clock
         assert desk(shop).reconcile() == []  # unknown there, too early to give up
-        clock.now += timedelta(minutes=16)
+        clock.now = pending.created_at + timedelta(minutes=16)
         [outcome] = desk(shop).reconcile()
         assert outcome.status.state == "failed" and outcome.status.refund_ticket
         assert aggregator.sends[pending.ticket] == 1 and aggregator.transactions == {}
