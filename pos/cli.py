@@ -702,7 +702,7 @@ def _warn_unprinted(outcome: Any) -> None:
     from pos.i18n import _
 
     if outcome is not None and not outcome.printed:
-        _fail(_("Report NOT printed ({error}); it waits in the print queue.",
+        _fail(_("Slip NOT printed ({error}); it waits in the print queue (pos print-queue).",
                 error=outcome.error), EXIT_NOT_PRINTED)
 
 

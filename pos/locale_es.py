@@ -873,4 +873,6 @@ MESSAGES: dict[str, str] = {
     # end of topup (#13)
     'Top-up status': 'Estado de la recarga',
     'Operator transaction': 'Transacción del operador',
+    'Slip NOT printed ({error}); it waits in the print queue (pos print-queue).':
+        'Ticket NO impreso ({error}); espera en la cola de impresión (pos print-queue).',
 }

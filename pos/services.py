@@ -382,7 +382,8 @@ class Shop(DayClose):
                 return None
             try:
                 journal.check_clock(s, self.series, self.clock(), newest.seq, newest.created_at,
-                                    timedelta(days=self.settings.cash.max_clock_jump_days))
+                                    timedelta(days=self.settings.cash.max_clock_jump_days),
+                                    self.tz)
             except journal.ClockSuspect as problem:
                 return problem
         return None

@@ -110,13 +110,15 @@ CLOCK_SLACK = timedelta(minutes=5)  # an NTP step or a clerk fixing the minutes 
 class ClockSuspect(LedgerError):
     """The clock reads before this terminal's newest entry, or too far after it."""
 
-    def __init__(self, now: datetime, newest: datetime, seq: int, ahead: bool) -> None:
+    def __init__(self, now: datetime, newest: datetime, seq: int, ahead: bool,
+                 tz: ZoneInfo | None = None) -> None:
         self.now, self.newest, self.seq, self.ahead = now, newest, seq, ahead
+        shown = (lambda moment: moment.astimezone(tz)) if tz is not None else (lambda m: m)
         super().__init__(_("The clock reads {now} but this terminal's newest entry is of "
                            "{newest}: {what}. Fix the PC's date and time, or a manager confirms "
                            "the date (pos clock confirm).",
-                           now=now.strftime("%Y-%m-%d %H:%M"),
-                           newest=newest.strftime("%Y-%m-%d %H:%M"),
+                           now=shown(now).strftime("%Y-%m-%d %H:%M"),
+                           newest=shown(newest).strftime("%Y-%m-%d %H:%M"),
                            what=_("the clock is far ahead") if ahead
                            else _("the clock is behind")))
 
@@ -127,7 +129,8 @@ def clock_confirmation(seq: int) -> str:
 
 
 def check_clock(session: Session, series: str, now: datetime, newest_seq: int,
-                newest_text: str, max_ahead: timedelta | None) -> None:
+                newest_text: str, max_ahead: timedelta | None,
+                tz: ZoneInfo | None = None) -> None:
     """Refuse a clock behind the newest entry or more than `max_ahead` past it, unless a
     manager confirmed the clock since that entry (a chained event naming its sequence)."""
     newest = parse_utc(newest_text)
@@ -139,7 +142,7 @@ def check_clock(session: Session, series: str, now: datetime, newest_seq: int,
         EventEntry.series == series, EventEntry.kind == "clock_confirmed",
         EventEntry.detail == clock_confirmation(newest_seq)).limit(1)).first()
     if confirmed is None:
-        raise ClockSuspect(now.astimezone(timezone.utc), newest, newest_seq, ahead)
+        raise ClockSuspect(now.astimezone(timezone.utc), newest, newest_seq, ahead, tz)
 
 
 def _last(session: Session, model: type[Row], series: str) -> Row | None:
@@ -173,7 +176,7 @@ def append_entry(
         seq, prev_hash, zs = 1, GENESIS, 0
     else:
         seq, prev_hash, zs = head[0] + 1, head[1], int(head[3])
-        check_clock(session, series, now, head[0], head[2], max_ahead)
+        check_clock(session, series, now, head[0], head[2], max_ahead, tz)
     check = session.info.get("pos_check")  # the terminal compares the head with its witness
     if check is not None:
         check(conn, series, "J", seq - 1, prev_hash)
