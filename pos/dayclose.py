@@ -138,6 +138,8 @@ class DayReport:
     # Shop-wide reports only: one line per terminal, and each terminal's chain head.
     by_series: Group = ()
     heads: tuple[tuple[str, str], ...] = ()
+    # Top-ups through a distributor (issue 13): per operator sold, cost, commission, float.
+    topups: tuple[Any, ...] = ()
 
     @property
     def result(self) -> str | None:
@@ -329,6 +331,18 @@ def _figures(t: Tally, **extra: Any) -> dict[str, Any]:
         "by_method": sorted([k, *v] for k, v in t.by_method.items()),
         "by_clerk": sorted([k, *v] for k, v in t.by_clerk.items()),
     } | extra
+
+
+def _topup_figures(session: Session, settings: Settings, *conditions: Any) -> tuple[Any, ...]:
+    """Per-operator top-up figures of the entries matching `conditions` (none: empty)."""
+    from pos.topup.floats import float_views, operator_figures
+
+    e = JournalEntry
+    entries = session.exec(select(e).where(col(e.kind).in_(("topup_ok", "void")),
+                                           *conditions)).all()
+    if not any(entry.kind == "topup_ok" for entry in entries):
+        return ()
+    return tuple(operator_figures(entries, settings, float_views(session, settings)))
 
 
 def _reason(text: str) -> str:
@@ -552,7 +566,8 @@ class DayClose:
     def _report(self, t: Tally, *, kind: str, series: str | None, day: date,
                 z_number: int | None, grand: int, head: str, first: JournalEntry | None,
                 last: JournalEntry | None, counted: int | None, entry: JournalEntry | None,
-                heads: tuple[tuple[str, str], ...] = ()) -> DayReport:
+                heads: tuple[tuple[str, str], ...] = (),
+                topups: tuple[Any, ...] = ()) -> DayReport:
         """The one place a report's figures are assembled from a tally."""
         flow = t.cash
         return DayReport(
@@ -572,7 +587,8 @@ class DayClose:
             payouts=from_cents(flow.payouts), payins=from_cents(flow.payins),
             shifts=t.shifts_opened,
             first_at=self._local(first), last_at=self._local(last),
-            by_series=_group(t.by_series) if series is None else (), heads=heads)
+            by_series=_group(t.by_series) if series is None else (), heads=heads,
+            topups=topups)
 
     def _local(self, entry: JournalEntry | None) -> datetime | None:
         return None if entry is None else journal.parse_utc(entry.created_at).astimezone(self.tz)
@@ -590,7 +606,9 @@ class DayClose:
             t, kind=kind, series=self.series, day=self.clock().astimezone(self.tz).date(),
             z_number=z_number, grand=grand,
             head=last.hash if last else (last_z.hash if last_z else journal.GENESIS),
-            first=first, last=last, counted=t.counted_or_none, entry=None)
+            first=first, last=last, counted=t.counted_or_none, entry=None,
+            topups=_topup_figures(s, self.settings, e.series == self.series,
+                                  e.seq >= first_seq))
         return report, t
 
     def _day_report(self, s: Session, day: date) -> DayReport:
@@ -607,7 +625,8 @@ class DayClose:
         last = _entry_at(s, self.series, bounds[1]) if bounds[1] is not None else None
         return self._report(t, kind="day", series=self.series, day=day, z_number=None,
                             grand=grand, head=_head_on(s, self.series, day), first=first,
-                            last=last, counted=t.counted_or_none, entry=None)
+                            last=last, counted=t.counted_or_none, entry=None,
+                            topups=_topup_figures(s, self.settings, *on_day))
 
     def report_x(self, day: date | None = None, *, print_now: bool = False) -> DayReport:
         """The open period so far (or one calendar date) of this terminal; changes nothing."""
@@ -696,11 +715,12 @@ class DayClose:
                 heads.append((series, _head_on(s, series, day)[:16]))
             bounds = s.exec(select(func.min(e.created_at), func.max(e.created_at))
                             .where(e.business_date == day.isoformat())).one()
+            topups = _topup_figures(s, self.settings, e.business_date == day.isoformat())
         joined = "\n".join(f"{series}:{head}" for series, head in heads).encode()
         report = self._report(t, kind="shop", series=None, day=day, z_number=None,
                               grand=grand, head=hashlib.sha256(joined).hexdigest(),
                               first=None, last=None, counted=t.counted_or_none, entry=None,
-                              heads=tuple(heads))
+                              heads=tuple(heads), topups=topups)
         if bounds[0] is not None:
             report = replace(report,
                              first_at=journal.parse_utc(bounds[0]).astimezone(self.tz),

@@ -147,6 +147,10 @@ def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
     for heading, lines in named:
         if lines:
             sections.append(Section(_group_rows(lines), title=heading))
+    if report.topups:  # issue 13: what the distributor's float bought and earned
+        from pos.topup.floats import figures_section
+
+        sections.append(figures_section(list(report.topups), settings))
     sections.append(Section(_cash_rows(report.float_amount, report.cash_received,
                                        report.change_given, report.cash_voids,
                                        report.payouts, report.payins,

@@ -213,3 +213,29 @@ def invoke(runner: Any, args: list[str]) -> Any:
 
     argv, env = to_env(args)
     return runner.invoke(main, argv, env=env)
+
+
+def test_z_and_shop_report_show_sold_cost_commission_and_float(open_shop: Any,
+                                                               aggregator: Any) -> None:
+    """Issue 13: the Z and the shop-wide report carry the per-operator top-up figures."""
+    from decimal import Decimal
+
+    shop = open_shop(http_topup(aggregator.url))
+    sell(shop)
+    sell(shop, amount="20")
+    aggregator.script = ["fail"]
+    sell(shop, amount="50")  # failed and refunded: not sold
+    x = shop.report_x()
+    [claro] = x.topups
+    assert (claro.operator, claro.count, claro.sold, claro.cost, claro.commission,
+            claro.float_left) == ("claro", 2, Decimal("30.00"), Decimal("28.80"),
+                                  Decimal("1.20"), Decimal("471.20"))
+    day = shop.shop_report(shop.today())
+    assert [f.sold for f in day.topups] == [Decimal("30.00")]
+    lines = "\n".join(shop.report_lines(day))
+    assert "Comisión" in lines and "S/ 1.20" in lines and "S/ 471.20" in lines
+    rosa = shop.login("Rosa", "1234", manager=True)
+    counted = shop.shift_expected()
+    z = shop.close_day(rosa, counted, print_now=False)
+    assert [f.commission for f in z.topups] == [Decimal("1.20")]
+    assert "S/ 28.80" in "\n".join(shop.report_lines(z))
