@@ -974,15 +974,18 @@ def topup_pending(ctx: click.Context) -> None:
 @topup.command("resolve")
 @click.argument("ticket")
 @click.option("--code", default=None, help="The operator's confirmation code.")
-@click.option("--failed", is_flag=True, help="It did not arrive: refund the customer.")
+@click.option("--failed", is_flag=True,
+              help="It did not arrive: refund the customer (needs --manager).")
+@manager_required(optional=True)
 @clerk_required
 @click.pass_context
 def topup_resolve(ctx: click.Context, ticket: str, code: str | None, failed: bool,
-                  clerk: ClerkView) -> None:
+                  clerk: ClerkView, manager: ClerkView | None) -> None:
     """Confirm a pending top-up with the operator's code, or mark it failed (--failed)."""
     from pos.topup.service import desk
 
-    _echo_topup(desk(_shop(ctx)).resolve(ticket, clerk, code=code, failed=failed))
+    who = manager if failed and manager is not None else clerk
+    _echo_topup(desk(_shop(ctx)).resolve(ticket, who, code=code, failed=failed))
 
 
 @topup.command("reconcile")

@@ -875,4 +875,8 @@ MESSAGES: dict[str, str] = {
     'Operator transaction': 'Transacción del operador',
     'Slip NOT printed ({error}); it waits in the print queue (pos print-queue).':
         'Ticket NO impreso ({error}); espera en la cola de impresión (pos print-queue).',
+    "{name} is not a manager: a refund for a top-up that did not arrive needs a manager's "
+    "PIN.":
+        '{name} no es encargado: devolver una recarga que no llegó necesita el PIN de un '
+        'encargado.',
 }

@@ -327,7 +327,15 @@ class TopupDesk:
 
     def resolve(self, ticket: str, clerk: ClerkView, *, code: str | None = None,
                 failed: bool = False, reason: str | None = None) -> Outcome:
-        """The clerk's word on a pending top-up: the operator's code, or "it did not arrive"."""
+        """The clerk's word on a pending top-up: the operator's code, or "it did not arrive".
+
+        "Did not arrive" refunds the customer: money out of the drawer, so a manager says it
+        (a clerk could otherwise deliver the airtime, mark it failed and keep the refund)."""
+        if failed and not clerk.is_manager:
+            from pos.services import AuthError
+
+            raise AuthError(_("{name} is not a manager: a refund for a top-up that did not "
+                              "arrive needs a manager's PIN.", name=clerk.name))
         status = self.status(ticket)
         if status.state != PENDING:
             raise ValidationError("ticket", N_("The top-up of {ticket} is not pending ({state})."),

@@ -35,7 +35,7 @@ def test_manual_code_confirms(open_shop: Any, printed: Any) -> None:
     from pos.domain.errors import ValidationError
 
     with pytest.raises(ValidationError):  # once final, it stays final
-        desk(shop).resolve(result.ticket, ClerkView("Juan", "clerk"), failed=True)
+        desk(shop).resolve(result.ticket, ClerkView("Rosa", "manager"), failed=True)
     shop.verify()
 
 
@@ -44,8 +44,12 @@ def test_manual_not_arrived_refunds(open_shop: Any, printed: Any) -> None:
     from pos.topup.service import desk
 
     shop = open_shop({"gateway": "manual"})
+    from pos.services import AuthError
+
     result = sell(shop, method="yape", op_number="12345678")
-    outcome = desk(shop).resolve(result.ticket, ClerkView("Juan", "clerk"), failed=True)
+    with pytest.raises(AuthError):  # a refund is money out: not on a clerk's word alone
+        desk(shop).resolve(result.ticket, ClerkView("Juan", "clerk"), failed=True)
+    outcome = desk(shop).resolve(result.ticket, ClerkView("Rosa", "manager"), failed=True)
     assert outcome.status.state == "failed" and outcome.status.refund_ticket
     assert "ANULAR el pago con Yape" in printed()[-1].text
     assert desk(shop).pending() == []
