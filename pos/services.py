@@ -178,13 +178,15 @@ class Shop(DayClose):
         self._refuse_missing_ledger()
         self._engine = database.make_engine(url, create_parent=embedded)
         database.migrate(self._engine)
+        key_path = self.settings.key_path
+        # The witnesses are read before the ledger: a line is appended only after its entry is
+        # committed, so terminals starting together never see a witness ahead of the ledger.
+        witnessed = any(_witnessed_anything(p) for p in witness.witness_files(key_path).values())
         with self._session() as s:
             # The event log is chained with the same key: a new key would break it too.
             has_entries = (s.exec(select(JournalEntry.id).limit(1)).first() is not None
                            or s.exec(select(EventEntry.id).limit(1)).first() is not None)
-        key_path = self.settings.key_path
-        if not has_entries and any(_witnessed_anything(p) for p in
-                                   witness.witness_files(key_path).values()):
+        if not has_entries and witnessed:
             raise LedgerError(_("The ledger is empty, but the witness files beside {key} record "
                                 "entries: the ledger was replaced by an empty one. Restore it "
                                 "from a backup; to start a new ledger on purpose: pos ledger "
