@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 LABEL_WIDTH = 13
 
 
+def forward(screen: Screen[object], event: events.Key) -> None:
+    """Hand a key on to the screen now on top, as the app would have (in order, after the
+    keys already queued there)."""
+    key = events.Key(event.key, event.character)
+    key._set_forwarded()  # the app must not route it again when it bubbles up
+    (screen.focused or screen).post_message(key)
+
+
 class FieldRow(Static):
     """One field: label and value; under the current one its keys; under a wrong one why."""
 
@@ -102,17 +110,43 @@ class SaleScreen(Screen[None]):
     # -- keys ----------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "backspace":
-            self.form.backspace()
-        elif event.key == "space":
-            pass  # "987 654 321" typed with spaces: the grouping is ours
-        elif event.is_printable and event.character and len(event.character) == 1:
-            self.form.type(event.character)
-        else:
-            return
+        """Every key of the sale, handled here in arrival order.
+
+        Enter, Esc and the F-keys are handled here too, not through bindings: a binding
+        runs only after the key bubbles back up to the app, behind keys that arrived with it
+        (`20`, Enter, `4…` sent together gave S/ 204). A key that reaches this screen after
+        it pushed another one on top (a burst ending in the confirmation) goes to that one.
+        """
         event.stop()
         event.prevent_default()
-        self.redraw()
+        top = self.app.screen
+        if top is not self:
+            forward(top, event)
+            return
+        self.handle(event.key, event.character)
+
+    def handle(self, key: str, character: str | None) -> None:
+        """One key, as if typed on its own."""
+        form = self.form
+        form.refused = False
+        if key == "enter":
+            self.action_next()
+        elif key == "escape":
+            self.action_back()
+        elif key.startswith("f") and key[1:].isdigit():
+            self.action_choose(int(key[1:]))
+        elif key == "backspace":
+            form.backspace()
+            self.redraw()
+        elif key == "space":
+            pass  # "987 654 321" typed with spaces: the grouping is ours
+        elif character and len(character) == 1 and character.isprintable():
+            form.type(character)
+            self.redraw()
+        elif key.startswith("ctrl+") or key in ("tab", "shift+tab"):
+            return
+        if form.refused:
+            self.app.bell()
 
     def action_next(self) -> None:
         if self.form.enter():
