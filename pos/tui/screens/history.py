@@ -12,11 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def entry_time(shop: Any, entry: Any) -> str:
@@ -46,7 +46,7 @@ class HistoryScreen(Screen[None]):
         yield Input(id="search", placeholder=_("Ticket (or scan it) or phone, then Enter"))
         yield Static(id="history-message")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -155,7 +155,7 @@ class EntryScreen(ModalScreen[bool]):
             yield Static(self.details(), id="entry-details")
             yield Banner(id="entry-banner")
             yield Static(id="entry-keys", classes="keys")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#entry-keys", Static).update(self.keys_text())

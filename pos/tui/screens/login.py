@@ -11,11 +11,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos.i18n import _
-from pos.tui.widgets import TopBar
+from pos.tui.widgets import KeyFooter, TopBar
 
 if TYPE_CHECKING:
     from pos.services import ClerkView
@@ -45,7 +45,7 @@ class LoginScreen(Screen[None]):
             yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin",
                         placeholder=_("4 to 8 digits"), select_on_focus=False)
             yield Static(_("Opening the ledger…"), id="login-message", classes="message")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#clerks").disabled = True

@@ -14,11 +14,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def preview_text(data: bytes) -> Text:
@@ -61,7 +61,7 @@ class ReceiptScreen(Screen[None]):
         yield Static(id="receipt-head", classes="receipt-head")
         with VerticalScroll(id="receipt-scroll"):
             yield Static(id="receipt-preview")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         head = Text(_("Ticket {ticket}", ticket=self.ticket) if self.from_history

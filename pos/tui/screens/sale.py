@@ -14,12 +14,12 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.sale_form import ORDER, Row, SaleForm
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar, release_render_caches
 
 if TYPE_CHECKING:
     from pos.services import ClerkView
@@ -72,7 +72,7 @@ class SaleScreen(Screen[None]):
                 yield FieldRow(id=f"row-{name}", classes="field-row")
                 if name == "phone":
                     yield Digits("", id="phone-big")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.redraw()
@@ -178,3 +178,4 @@ class SaleScreen(Screen[None]):
         """The confirm screen committed the sale: clear the form for the next one."""
         self.form.reset()
         self.redraw()
+        release_render_caches()
