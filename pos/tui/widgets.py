@@ -98,7 +98,8 @@ def prune_watchers(node: DOMNode) -> None:
     watchers: dict[str, list[tuple[Any, Any]]] = getattr(node, "__watchers", {})
     for name, found in watchers.items():
         found[:] = [(owner, callback) for owner, callback in found
-                    if not getattr(owner, "_closing", False) and owner.is_attached]
+                    if not (getattr(owner, "_closing", False) or getattr(owner, "_closed", False))
+                    and getattr(owner, "parent", None) is not None]
 
 
 def release_render_caches() -> None:
