@@ -447,5 +447,11 @@ MESSAGES: dict[str, str] = {
         "El DNI está completo (8 dígitos): Enter para seguir.",
     "The phone is complete (9 digits): Enter or F1–F5 goes on.":
         "El celular está completo (9 dígitos): Enter o F1–F5 para seguir.",
+    "Sell again": "Repetir",
+    "S: sell again (a new sale, confirmed as usual)":
+        "S: vender de nuevo (una venta nueva, con confirmación)",
+    "This sale cannot be repeated here.": "Esta venta no se puede repetir aquí.",
+    "Repeating {ticket}: check the ID and take the payment.":
+        "Repitiendo {ticket}: verifique el documento y cobre.",
     # end of tui (#14)
 }

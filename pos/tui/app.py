@@ -227,6 +227,19 @@ class PosApp(App[int]):
         while sale is not None and self.screen is not sale:
             await self.pop_screen()
 
+    async def repeat_sale(self, entry: Any) -> None:
+        """From history: a new sale with a past sale's operator, phone and amount."""
+        from pos.domain.money import from_cents
+
+        sale = self._sale_screen()
+        operator = self.shop.operators.get(entry.operator or "") if self.shop else None
+        if sale is None or self.locked or operator is None:
+            self.notify(_("This sale cannot be repeated here."), severity="warning")
+            return
+        await self._to_base()
+        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),  # type: ignore[attr-defined]
+                    entry.ticket)
+
     async def action_reprint_last(self) -> None:
         if self.shop is None or not self.last_ticket:
             self.notify(_("No sale yet in this session."), severity="warning")

@@ -82,6 +82,7 @@ ENTRY = (
     Key("p", "preview", N_("See receipt"), key_display="P"),
     Key("r", "reprint", N_("Reprint"), key_display="R"),
     Key("v", "void", N_("Void"), key_display="V"),
+    Key("s", "repeat", N_("Sell again"), key_display="S"),
 )
 
 # Four day keys + Lock fill 80 columns: New/History/Till work but are not shown.

@@ -161,8 +161,11 @@ class EntryScreen(ModalScreen[bool]):
         self.query_one("#entry-keys", Static).update(self.keys_text())
 
     def keys_text(self) -> str:
-        return (_("P: see receipt · R: reprint · V: void · Esc: back") if self.can_void()
+        keys = (_("P: see receipt · R: reprint · V: void · Esc: back") if self.can_void()
                 else _("P: see receipt · R: reprint · Esc: back"))
+        if self.can_repeat():
+            keys += "\n" + _("S: sell again (a new sale, confirmed as usual)")
+        return keys
 
     def details(self) -> Text:
         from pos.receipt_layout import local_time
@@ -199,15 +202,26 @@ class EntryScreen(ModalScreen[bool]):
     def can_void(self) -> bool:
         return self.view.entry.kind == "sale" and not self.view.voided_by
 
+    def can_repeat(self) -> bool:
+        return self.view.entry.kind == "sale"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "void":
             return self.can_void() and not self.busy
+        if action == "repeat":
+            return self.can_repeat() and not self.busy
         if action in ("reprint", "preview"):
             return None if self.busy else True
         return True
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+    async def action_repeat(self) -> None:
+        """A regular customer's weekly top-up: a new draft with this sale's operator, phone
+        and amount on the sale screen; the ID and payment are asked again, then confirmed."""
+        if self.can_repeat() and not self.busy:
+            await self.app.repeat_sale(self.view.entry)  # type: ignore[attr-defined]
 
     def action_preview(self) -> None:
         """The receipt as printed (or as it will print), on screen; R there prints a copy."""

@@ -7,7 +7,8 @@ Ctrl+N starts over. The phone is always shown large and grouped for the customer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -99,6 +100,14 @@ class SaleScreen(Screen[None]):
         self.form.reset()
         self.query_one(Banner).clear()
         self.refresh_header()
+        self.redraw()
+
+    def repeat(self, operator: Any, phone: str, amount: Decimal, ticket: str) -> None:
+        """A new draft repeating a past sale: on at the document, confirmed as usual."""
+        self.start_over()
+        self.form.repeat(operator, phone, amount)
+        self.query_one(Banner).show(_("Repeating {ticket}: check the ID and take the payment.",
+                                      ticket=ticket))
         self.redraw()
 
     def start_with(self, key: str) -> None:
