@@ -453,5 +453,7 @@ MESSAGES: dict[str, str] = {
     "This sale cannot be repeated here.": "Esta venta no se puede repetir aquí.",
     "Repeating {ticket}: check the ID and take the payment.":
         "Repitiendo {ticket}: verifique el documento y cobre.",
+    "Z REPORT (COPY)": "REPORTE Z (COPIA)",
+    "SHOP REPORT": "REPORTE DEL LOCAL",
     # end of tui (#14)
 }

@@ -88,9 +88,21 @@ def shift_close_receipt(settings: Settings, result: ShiftClose,
                    footer=(_("Chain head: {head}", head=entry.hash[:16]),))
 
 
+def report_title(report: DayReport) -> str:
+    """What the report is: a Z closing the day, the Z of a day already closed (an X asked
+    for a closed day shows that Z's figures), the whole shop, or an X of the day so far."""
+    if report.kind == "z":
+        return _("Z REPORT")
+    if report.entry is not None or report.z_number is not None:
+        return _("Z REPORT (COPY)")
+    if report.series is None:
+        return _("SHOP REPORT")
+    return _("X REPORT")
+
+
 def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
     """The X or Z report: totals per operator, method and clerk, cash, and the chain head."""
-    title = _("Z REPORT") if report.kind == "z" else _("X REPORT")
+    title = report_title(report)
     top = [
         Row(_("Terminal"), report.series or _("all terminals")),
         Row(_("Business date"), report.business_date.strftime("%d/%m/%Y")),
