@@ -244,3 +244,28 @@ async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> 
     assert any(ce.id_masked in line for line in first.lines)
     assert any(passport.id_masked in line for line in second.lines)
     assert not any("001234567" in line for line in first.lines)
+
+
+@pilot_test
+async def test_receipt_preview_barcode_sits_where_the_paper_prints_it(
+        shop: Any, make_app: Any, printed: Any) -> None:
+    """Above the ticket's human-readable line and before the footer, as on the paper."""
+    from receipts import barcode_text
+
+    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
+    from decimal import Decimal
+
+    shop.open_shift(rosa, Decimal("100"))
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        preview = str(app.screen.query_one("#receipt-preview").render()).splitlines()
+    receipt = printed()[-1]
+    ticket = receipt.barcodes[0]
+    bars = barcode_text(ticket)
+    at = preview.index(bars)
+    assert preview[at + 1] == bars and preview[at + 2].strip() == ticket
+    footer = receipt.lines[-1]
+    assert footer and footer != ticket
+    assert at < max(i for i, line in enumerate(preview) if line == footer)

@@ -45,13 +45,17 @@ class HistoryScreen(Screen[None]):
         yield TopBar(_("History"))
         yield Input(id="search", placeholder=_("Ticket (or scan it) or phone, then Enter"))
         yield Static(id="history-message")
-        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        # No cell padding (one space is added to each value instead) and no payment column
+        # (it is in the ticket's details): the linked ticket of a void, "anulado por
+        # R001-00000002", must fit whole in 80 columns.
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True,
+                        cell_padding=0)
         yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Ticket"), _("Time"), _("Operator"), _("Phone"), _("Amount"),
-                          _("Payment"), _("Status"))
+        table.add_columns(*(f"{label} " for label in (_("Ticket"), _("Time"), _("Operator"),
+                                                       _("Phone"), _("Amount"))), _("Status"))
         self.action_refresh()
 
     # -- loading -------------------------------------------------------------------------
@@ -81,15 +85,10 @@ class HistoryScreen(Screen[None]):
         for view in views:
             e = view.entry
             status = entry_status(view)
-            method = e.method or ""
-            try:
-                from pos.services import Method
-
-                method = Method(method).label
-            except ValueError:
-                pass
-            table.add_row(e.ticket, entry_time(shop, e), names.get(e.operator or "", ""),
-                          group_phone(e.phone or ""), format_money(e.amount_cents), method,
+            table.add_row(f"{e.ticket} ", f"{entry_time(shop, e)} ",
+                          f"{names.get(e.operator or '', '')} ",
+                          f"{group_phone(e.phone or '')} ",
+                          Text(f"{format_money(e.amount_cents)} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
         self._message(f"{title}: " + _("{count} tickets", count=count) if count
