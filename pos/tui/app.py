@@ -46,7 +46,10 @@ class PosApp(App[int]):
         # so `pos` draws the login screen first from a raw peek at the file: see run_app).
         self.settings: Settings = settings  # type: ignore[assignment]
         self._config_path = config_path
-        self._peek: dict[str, Any] = peek_config(config_path) if settings is None else {}
+        self._peek: dict[str, Any] = {}
+        self._peek_dir: Path | None = None
+        if settings is None:
+            self._peek, self._peek_dir = find_config(config_path)
         self.fatal_message: str | None = None
         self.shop: Shop | None = None
         self.clerk: ClerkView | None = None
@@ -89,8 +92,35 @@ class PosApp(App[int]):
         if self._opening:
             return
         self._opening = True
+        # The names first (a plain read of the SQLite file, milliseconds), so the clerk can
+        # pick a name and type the PIN while the ledger opens behind (about a second).
+        self.run_blocking(self._peek_clerks, self._clerks_peeked, lambda _exc: None,
+                          name="peek")
         self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
         hook = getattr(self, "on_login_drawn", None)
+        if hook is not None:  # bench/bench_startup.py
+            hook()
+
+    def _peek_clerks(self) -> list[tuple[str, bool]] | None:
+        # Not through pos.services: importing it costs SQLModel's ~0.4 s, the delay avoided.
+        from pos.ledger.peek import active_clerks
+        from pos.locations import user_data_dir
+
+        if self.settings is not None:
+            return active_clerks(self.settings.ledger_url, self.settings.base_dir)
+        url = str(self._peek.get("ledger", {}).get("url", "sqlite:///ledger.db"))
+        return active_clerks(url, self._peek_dir or user_data_dir())
+
+    def _clerks_peeked(self, found: list[tuple[str, bool]] | None) -> None:
+        if not found or self.shop is not None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.clerks_peeked(found)
+
+    def login_ready(self) -> None:
+        """The login screen takes a PIN now (names listed, PIN box enabled)."""
+        hook = getattr(self, "on_login_ready", None)
         if hook is not None:  # bench/bench_startup.py
             hook()
 
@@ -338,16 +368,21 @@ class PosApp(App[int]):
 def peek_config(config_path: str | None) -> dict[str, Any]:
     """The raw TOML of the config `pos` will use, for the first frame only (never validated
     here: the worker loads it properly and a bad file ends the app with exit code 2)."""
+    return find_config(config_path)[0]
+
+
+def find_config(config_path: str | None) -> tuple[dict[str, Any], Path | None]:
+    """`peek_config` and the folder of the file it came from (None: no file, defaults)."""
     import tomllib
 
     from pos.locations import config_candidates
 
     for path in config_candidates(config_path):
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
+            return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
-    return {}
+    return {}, None
 
 
 def run_app(settings: Settings | None = None, *, config_path: str | None = None) -> int:
