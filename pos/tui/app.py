@@ -213,7 +213,7 @@ class PosApp(App[int]):
     # -- actions (keys in keymap.GLOBAL and the command palette) ------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_sale", "history", "day", "lock", "reprint_last"):
+        if action in ("new_sale", "history", "day", "lock", "reprint_last", "back_office"):
             return (self.clerk is not None and not self.locked and self.shop is not None
                     and not self.committing())
         return True
@@ -270,6 +270,32 @@ class PosApp(App[int]):
         sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),  # type: ignore[attr-defined]
                     entry.ticket)
 
+    async def action_back_office(self, task: str | None = None) -> None:
+        """The manager's back office, after a manager's name and PIN (then `task`, if any)."""
+        from pos.tui.screens.prompt import PromptField, PromptScreen
+
+        if self.clerk is None or self.locked or self.shop is None:
+            return
+        shop = self.shop
+        me = self.clerk
+
+        def check(values: dict[str, str]) -> ClerkView:
+            return shop.login(values["manager"], values["pin"], manager=True)
+
+        def entered(manager: ClerkView | None) -> None:
+            from pos.tui.screens.backoffice import BackOfficeScreen
+
+            if manager is not None:
+                self.push_screen(BackOfficeScreen(manager, task))
+
+        await self._to_base()
+        self.push_screen(PromptScreen(
+            _("Back office"),
+            [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
+                         max_length=40),
+             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                         max_length=8)], check), entered)
+
     async def action_reprint_last(self) -> None:
         if self.shop is None or not self.last_ticket:
             self.notify(_("No sale yet in this session."), severity="warning")
@@ -306,8 +332,15 @@ class PosApp(App[int]):
                  self.action_reprint_last),
                 (_("Lock"), _("Lock the screen until a PIN is typed (Ctrl+L)"),
                  self.action_lock),
+                (_("Back office"), _("Manager: print queue, verify, export, clerks"),
+                 self.action_back_office),
             ):
                 yield SystemCommand(title, help_text, callback)
+            from pos.tui.screens.backoffice import TASKS
+
+            for task in TASKS:
+                yield SystemCommand(_(task.title), _(task.help) + " " + _("(manager)"),
+                                    lambda name=task.name: self.action_back_office(name))
         yield SystemCommand(_("Theme"), _("Light or dark colours"), self.action_change_theme)
         yield SystemCommand(_("Keys"), _("Show the keys of this screen"),
                             self.action_show_help_panel)

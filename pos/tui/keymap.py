@@ -28,6 +28,9 @@ GLOBAL = (
     Key("ctrl+t", "app.history", N_("History"), priority=True, key_display="^T"),
     Key("ctrl+k", "app.day", N_("Till"), priority=True, key_display="^K"),
     Key("ctrl+l", "app.lock", N_("Lock"), priority=True, key_display="^L"),
+    # Not in the footers (80 columns): the command palette lists it and its tasks.
+    Key("ctrl+o", "app.back_office", N_("Back office"), show=False, priority=True,
+        key_display="^O"),
 )
 
 
