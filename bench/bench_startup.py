@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import pty
+import select
 import shutil
 import statistics
 import struct
@@ -113,8 +114,16 @@ def _one(script: str, *args: str) -> Any:
     os.close(write_end)
     os.close(slave)
     data = b""
-    while chunk := os.read(read_end, 4096):
-        data += chunk
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # a child that never exits must not hang the bench
+        ready, _w, _x = select.select([read_end], [], [], 1)
+        if ready:
+            chunk = os.read(read_end, 4096)
+            if not chunk:
+                break
+            data += chunk
+    else:
+        child.kill()
     child.wait(timeout=60)
     os.close(read_end)
     os.close(master)

@@ -457,15 +457,14 @@ MESSAGES: dict[str, str] = {
     "SHOP REPORT": "REPORTE DEL LOCAL",
     "Queue": "Cola",
     "Print queue": "Cola de impresión",
-    "Receipts waiting or failed: retry, or print a COPY":
-        "Tickets en espera o fallidos: reintentar o imprimir una COPIA",
+    "Waiting or failed receipts: retry, or a COPY":
+        "Tickets en espera o fallidos: reintentar o una COPIA",
     "Verify": "Verificar",
     "Verify the ledger": "Verificar el registro",
     "Check every chain and the recorded head": "Revisa cada cadena y la cabeza registrada",
     "Export": "Exportar",
     "Export the ledger": "Exportar el registro",
     "Entries of a date range to CSV, JSON or XLSX": "Asientos de un rango de fechas a CSV, JSON o XLSX",
-    "New clerk": "Nuevo cajero",
     "Add a clerk": "Agregar un cajero",
     "A clerk or manager with a PIN": "Un cajero o encargado con su PIN",
     "Retry": "Reintentar",
@@ -503,5 +502,9 @@ MESSAGES: dict[str, str] = {
     "Manager: print queue, verify, export, clerks":
         "Encargado: cola de impresión, verificar, exportar, cajeros",
     "(manager)": "(encargado)",
+    "sale": "venta",
+    "void": "anulación",
+    "copy": "copia",
+    "shift": "turno",
     # end of tui (#14)
 }

@@ -37,12 +37,12 @@ class Task:
 
 TASKS: tuple[Task, ...] = (
     Task("p", "queue", N_("Queue"), N_("Print queue"),
-         N_("Receipts waiting or failed: retry, or print a COPY")),
+         N_("Waiting or failed receipts: retry, or a COPY")),
     Task("v", "verify", N_("Verify"), N_("Verify the ledger"),
          N_("Check every chain and the recorded head")),
     Task("e", "export", N_("Export"), N_("Export the ledger"),
          N_("Entries of a date range to CSV, JSON or XLSX")),
-    Task("a", "add_clerk", N_("New clerk"), N_("Add a clerk"),
+    Task("a", "add_clerk", N_("Clerk"), N_("Add a clerk"),
          N_("A clerk or manager with a PIN")),
 )
 
@@ -65,7 +65,7 @@ class BackOfficeScreen(Screen[None]):
         keymap.bind(self, (keymap.Key("escape", "close", N_("Back")),
                            *(keymap.Key(t.key, f"task('{t.name}')", t.label,
                                         key_display=t.key.upper()) for t in TASKS),
-                           *QUEUE_KEYS, *keymap.quiet("ctrl+n", "ctrl+t", "ctrl+k")))
+                           *QUEUE_KEYS, *keymap.quiet("ctrl+n", "ctrl+t", "ctrl+k", "ctrl+l")))
 
     def compose(self) -> ComposeResult:
         yield TopBar(_("Back office"))
@@ -162,8 +162,10 @@ class BackOfficeScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         statuses = {"pending": _("waiting"), "failed": _("failed"), "printed": _("printed")}
+        kinds = {"sale": _("sale"), "void": _("void"), "reprint": _("copy"), "shift": _("shift"),
+                 "x": "X", "z": "Z"}
         for job in jobs:
-            table.add_row(f"{job.id} ", f"{job.ticket} ", f"{job.kind} ",
+            table.add_row(f"{job.id} ", f"{job.ticket} ", f"{kinds.get(job.kind, job.kind)} ",
                           f"{statuses.get(job.status, job.status)} ", f"{job.attempts} ",
                           (job.last_error or "")[:30], key=str(job.id))
         waiting = sum(1 for job in jobs if job.status != "printed")
