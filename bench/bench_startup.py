@@ -75,6 +75,10 @@ class Timed(PosApp):
     def _shop_ready(self, shop):
         super()._shop_ready(shop)
         self.mark("ledger")
+    def _shop_failed(self, exc):
+        super()._shop_failed(exc)
+        os.write(FD, f"failed={time.time()}\n".encode())
+        self.exit()
 
 Timed(None, config_path=sys.argv[2]).run()
 """
@@ -86,7 +90,8 @@ def _shop_dir() -> Path:
     shutil.copy(ROOT / "config.toml", folder / "config.toml")
     subprocess.run([sys.executable, "-m", "pos.cli", "--config", str(folder / "config.toml"),
                     "clerk", "add", "Rosa", "--role", "manager", "--pin", "1234"],
-                   check=True, capture_output=True, cwd=folder)
+                   check=True, capture_output=True, cwd=folder,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT)))  # this tree's pos, not one installed
     return folder
 
 
@@ -143,6 +148,8 @@ def run() -> dict[str, object]:
         for _ in range(RUNS):
             base.append(_one(BASELINE)[0])
             marks = _one(OURS, config)
+            if "failed" in marks or "ledger" not in marks:
+                raise RuntimeError(f"the app did not open its ledger: {marks}")
             ours.append(marks["ready"])
             drawn.append(marks["drawn"])
             ledger.append(marks["ledger"])

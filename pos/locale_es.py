@@ -436,17 +436,13 @@ MESSAGES: dict[str, str] = {
     'On screen only: R prints a copy.': 'Solo en pantalla: R imprime una copia.',
     # end of tui (#4)
     # tui (#14)
-    "This document number is not possible: type the number on the document.":
-        "Este número de documento no es posible: escriba el número del documento.",
-    "An amount has at most two decimals (céntimos), e.g. 20.50.":
-        "Un monto tiene como máximo dos decimales (céntimos), p. ej. 20.50.",
-    "A card number was typed and cleared. Press Enter, then type only its last 4 digits.":
-        "Se escribió un número de tarjeta y se borró. Pulse Enter y escriba solo sus "
-        "últimos 4 dígitos.",
-    "The DNI is complete (8 digits): Enter goes on.":
-        "El DNI está completo (8 dígitos): Enter para seguir.",
-    "The phone is complete (9 digits): Enter or F1–F5 goes on.":
-        "El celular está completo (9 dígitos): Enter o F1–F5 para seguir.",
+    "No document has this number: check it.": "Ningún documento tiene ese número: revíselo.",
+    "At most two decimals (céntimos), e.g. 20.50.":
+        "Máximo dos decimales (céntimos), p. ej. 20.50.",
+    "Full card number cleared: Enter, then only the last 4.":
+        "Tarjeta completa borrada: Enter y solo los últimos 4.",
+    "DNI complete (8 digits): Enter goes on.": "DNI completo (8 dígitos): Enter para seguir.",
+    "Phone complete (9 digits): Enter or F1–F5.": "Celular completo (9 dígitos): Enter o F1–F5.",
     "Sell again": "Repetir",
     "S: sell again (a new sale, confirmed as usual)":
         "S: vender de nuevo (una venta nueva, con confirmación)",

@@ -100,8 +100,7 @@ def _refuse_impossible(raw: str, field: str) -> None:
     """No document is all zeros or one character repeated (a placeholder typed to get past
     the field, or a key held down)."""
     if len(set(raw)) == 1:
-        raise ValidationError(field, N_("This document number is not possible: type the "
-                                        "number on the document."))
+        raise ValidationError(field, N_("No document has this number: check it."))
 
 
 def parse_id_spec(spec: str, field: str = "id") -> IdDocument:

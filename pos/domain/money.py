@@ -22,8 +22,7 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
         raise ValidationError(field, N_("Enter an amount, e.g. 20 or 20.50."))
     match = _AMOUNT.match(cleaned) if cleaned.isascii() else None
     if match is None and _TOO_PRECISE.match(cleaned):
-        raise ValidationError(field, N_("An amount has at most two decimals (céntimos), "
-                                        "e.g. 20.50."))
+        raise ValidationError(field, N_("At most two decimals (céntimos), e.g. 20.50."))
     if match is None:
         raise ValidationError(
             field, N_("'{value}' is not an amount: use digits, e.g. 20 or 20.50."), value=cleaned[:20]

@@ -92,14 +92,23 @@ class PosApp(App[int]):
         if self._opening:
             return
         self._opening = True
-        # The names first (a plain read of the SQLite file, milliseconds), so the clerk can
-        # pick a name and type the PIN while the ledger opens behind (about a second).
-        self.run_blocking(self._peek_clerks, self._clerks_peeked, lambda _exc: None,
-                          name="peek")
-        self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
+        self.run_blocking(self._peek_then_open, self._shop_ready, self._shop_failed,
+                          name="open")
         hook = getattr(self, "on_login_drawn", None)
         if hook is not None:  # bench/bench_startup.py
             hook()
+
+    def _peek_then_open(self) -> Shop:
+        """The names first (a plain read of the SQLite file, milliseconds), so the clerk can
+        pick a name and type the PIN while the ledger opens behind (about a second). One
+        after the other in the same thread: the read never overlaps the ledger's opening."""
+        try:
+            found = self._peek_clerks()
+        except Exception:  # noqa: BLE001 - only a head start: the ledger's list follows
+            found = None
+        if found:
+            self._deliver(self._clerks_peeked, found)
+        return self._open_shop()
 
     def _peek_clerks(self) -> list[tuple[str, bool]] | None:
         # Not through pos.services: importing it costs SQLModel's ~0.4 s, the delay avoided.

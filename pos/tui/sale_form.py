@@ -137,8 +137,8 @@ class SaleForm:
         step = self.step
         if step == "card_last4" and self.pan_blocked:
             # The rest of a full card number: refused, loudly, until Enter or Backspace.
-            return self._refuse(step, _("A card number was typed and cleared. Press Enter, "
-                                        "then type only its last 4 digits."))
+            return self._refuse(step, _("Full card number cleared: Enter, then only the "
+                                        "last 4."))
         self.errors.pop(step, None)
         if step == "operator":
             return self._pick_operator(char)
@@ -161,8 +161,7 @@ class SaleForm:
         elif step in ("amount", "tendered"):
             decimals = text.replace(",", ".").partition(".")
             if decimals[1] and len(decimals[2]) >= 2:
-                return self._refuse(step, _("An amount has at most two decimals (céntimos), "
-                                            "e.g. 20.50."))
+                return self._refuse(step, _("At most two decimals (céntimos), e.g. 20.50."))
         if step == "id":
             return self._type_document(char)
         if step == "card_auth" and not (char.isascii() and char.isalnum()):
@@ -172,8 +171,8 @@ class SaleForm:
             if step == "card_last4":
                 self.text[step] = ""  # a full card number was being typed: keep none of it
                 self.pan_blocked = True
-                return self._refuse(step, _("A card number was typed and cleared. Press "
-                                            "Enter, then type only its last 4 digits."))
+                return self._refuse(step, _("Full card number cleared: Enter, then only "
+                                            "the last 4."))
             return self._refuse(step, self._too_long(step))
         self.text[step] = text + (char.upper() if step == "card_auth" else char)
         self._touch()
@@ -308,7 +307,7 @@ class SaleForm:
                 self.errors["id"] = _("A DNI has 8 digits.")
                 return False
             if len(text) >= 8:
-                return self._refuse("id", _("The DNI is complete (8 digits): Enter goes on."))
+                return self._refuse("id", _("DNI complete (8 digits): Enter goes on."))
         elif kind is self.s.DocType.CE:
             if not char.isdigit() or len(text) >= 12:
                 return self._refuse("id", _("A carné de extranjería has 9 to 12 digits."))
@@ -335,7 +334,7 @@ class SaleForm:
         return True
 
     def _too_long(self, step: str) -> str:
-        return {"phone": _("The phone is complete (9 digits): Enter or F1–F5 goes on."),
+        return {"phone": _("Phone complete (9 digits): Enter or F1–F5."),
                 "card_last4": _("Type only the last 4 digits of the card."),
                 "card_auth": _("The authorisation code has 4 to 12 letters or digits."),
                 "op_number": _("The operation number has 4 to 20 digits."),

@@ -76,9 +76,9 @@ async def test_full_card_number_is_refused(shop: Any, make_app: Any) -> None:
         form = app.screen.form
         # The 5th digit stops it and nothing of the number is kept.
         assert form.step == "card_last4"
-        assert "escriba solo sus últimos 4 dígitos" in form.errors["card_last4"]
+        assert "Enter y solo los últimos 4" in form.errors["card_last4"]
         assert "1111" not in form.text["card_last4"] + form.text["card_auth"]
-        assert "últimos 4 dígitos" in screen_text(app)  # said on screen, not silently locked
+        assert "solo los últimos 4" in screen_text(app)  # said on screen, not silently locked
         await pilot.press("enter")  # the number is gone: the field takes digits again
         assert form.step == "card_last4" and form.text["card_last4"] == ""
         await pilot.press(*"1111", "enter")

@@ -52,7 +52,7 @@ async def test_a_doubled_phone_digit_is_refused_not_carried(open_shop: Any,
         form = app.screen.form
         assert form.step == "phone" and form.text["phone"] == "987654321"
         assert rung == [1]
-        assert "completo (9 dígitos)" in screen_text(app)
+        assert "Celular completo (9 dígitos)" in screen_text(app)
         await pilot.press(*"1111")  # held down: each one refused, the phone unchanged
         assert form.text["phone"] == "987654321" and len(rung) == 5
         assert form.text["amount"] == ""
@@ -72,7 +72,7 @@ async def test_a_doubled_dni_digit_is_refused_not_carried(open_shop: Any,
         form = app.screen.form
         assert form.step == "id" and form.text["id"] == "45678912"
         assert form.text["tendered"] == "" and rung == [1]
-        assert "completo (8 dígitos)" in screen_text(app)
+        assert "DNI completo (8 dígitos)" in screen_text(app)
         await pilot.press("enter", "enter")  # on to the cash, Enter = exact
         draft = confirm_draft(app)
         assert draft.id_document.number == "45678912"
@@ -87,7 +87,7 @@ async def test_impossible_dni_is_refused_at_the_field(open_shop: Any, make_app: 
         await pilot.press("1", *"987654321", "f2", *"00000000", "enter")
         form = app.screen.form
         assert form.step == "id"
-        assert "no es posible" in form.errors["id"]
+        assert "Ningún documento tiene ese número" in form.errors["id"]
 
 
 @pilot_test
@@ -100,7 +100,7 @@ async def test_three_decimals_are_refused_with_their_reason(open_shop: Any,
         await pilot.press("1", *"987654321", "enter", *"20.505")
         form = app.screen.form
         assert form.text["amount"] == "20.50" and rung == [1]
-        assert "dos decimales" in form.errors["amount"]
+        assert "Máximo dos decimales" in form.errors["amount"]
 
 
 @pilot_test
@@ -173,6 +173,6 @@ async def test_refused_card_number_then_the_last_four(open_shop: Any, make_app: 
         form = app.screen.form
         assert form.step == "card_last4" and form.text["card_last4"] == ""
         assert len(rung) == 12  # the 5th digit and every one after it
-        assert "Pulse Enter" in screen_text(app)
+        assert "Enter y solo los últimos 4" in screen_text(app)
         await pilot.press("enter", *"1111", "enter", *"A1B2C3", "enter")
         assert confirm_draft(app).payment.last4 == "1111"
