@@ -502,5 +502,9 @@ MESSAGES: dict[str, str] = {
     "void": "anulación",
     "copy": "copia",
     "shift": "turno",
+    "Unknown operator '{value}': press its number key.":
+        "Operador desconocido '{value}': pulse su tecla de número.",
+    "Unknown card brand '{value}': press its number key.":
+        "Marca de tarjeta desconocida '{value}': pulse su tecla de número.",
     # end of tui (#14)
 }

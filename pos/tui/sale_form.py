@@ -269,12 +269,12 @@ class SaleForm:
     def _pick_operator(self, char: str) -> bool:
         try:
             op = self.s.find_operator(self.shop.operators, char)
-        except self.s.ValidationError as exc:
-            return self._fail(exc)
-        if op.key != char:  # only the number key picks, so a stray letter is refused
-            self.errors["operator"] = _("Unknown operator '{value}': choose {choices}.",
-                                        value=char, choices=self._operator_keys())
-            return False
+        except self.s.ValidationError:
+            op = None
+        if op is None or op.key != char:  # only the number key picks: a stray letter too
+            # The keys are listed just under the field: the reason alone fits one line.
+            return self._refuse("operator", _("Unknown operator '{value}': press its "
+                                              "number key.", value=char))
         if self.operator != op:
             self._touch()
         self.operator = op
@@ -291,9 +291,9 @@ class SaleForm:
             self._touch()
             self._advance()
             return True
-        self.errors["card_brand"] = _("Card brand must be one of: {brands}.",
-                                      brands=self._brand_keys())
-        return False
+        # The brands' keys are listed just under the field: the reason alone fits one line.
+        return self._refuse("card_brand", _("Unknown card brand '{value}': press its "
+                                            "number key.", value=char))
 
     def _brand_keys(self) -> str:
         brands = self.shop.settings.payments.card_brands
@@ -458,7 +458,7 @@ class SaleForm:
                                 for n, p in enumerate(self.operator.presets, 1))
         complete = current == "phone" and self._complete_phone()
         add("phone", _("Phone"), s.group_phone(self.text["phone"]),
-            "⏎  " + presets if complete and presets else _("9 digits, starts with 9"))
+            presets if complete and presets else _("9 digits, starts with 9"))
         amount = self.amount
         add("amount", _("Amount"), s.format_money(amount) if amount is not None and
             current != "amount" else self.text["amount"], presets)
@@ -479,11 +479,11 @@ class SaleForm:
                 value += f"  →  {_('Change')}: {s.format_money(change)}"
             elif amount is not None and shown:
                 value += "  " + _("(short)")
-            add("tendered", _("Payment"), value, methods + "  ·  " + _("Enter: exact cash"))
+            add("tendered", _("Payment"), value, methods + "\n" + _("Enter: exact cash"))
         elif self.method is s.Method.CARD:
             brand = (self.card_brand or "").title()
             add("card_brand", _("Payment"), f"{self.method.label}  {brand}",
-                methods + "  ·  " + self._brand_keys())
+                self._brand_keys() + "\n" + methods)
             add("card_last4", _("Last 4"), self.text["card_last4"], methods)
             add("card_auth", _("Auth. code"), self.text["card_auth"], methods)
         else:

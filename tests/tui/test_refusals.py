@@ -24,7 +24,7 @@ REFUSALS = [
     (["1", *PHONE, "f2", "enter"], "id", "exige el documento"),
     (["1", *PHONE, "f2", "f2", *"1234", "enter"], "id", "carné de extranjería"),
     (["1", *PHONE, "f2", *DNI, "enter", *"5", "enter"], "tendered", "es menor que el monto"),
-    (["1", *PHONE, "f2", *DNI, "enter", "f2", "9"], "card_brand", "marca de tarjeta"),
+    (["1", *PHONE, "f2", *DNI, "enter", "f2", "9"], "card_brand", "Marca de tarjeta desconocida"),
     (["1", *PHONE, "f2", *DNI, "enter", "f2", "1", "x"], "card_last4", "4 dígitos de la tarjeta"),
     (["1", *PHONE, "f2", *DNI, "enter", "f2", "1", *"4242", "enter", *"12", "enter"], "card_auth",
      "código de autorización"),

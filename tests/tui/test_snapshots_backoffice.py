@@ -44,5 +44,12 @@ class TestBackOffice:
 
     def test_export_prompt(self, snap_compare: Any, office_shop: Any, make_app: Any) -> None:
         app = make_app(office_shop)
-        assert snap_compare(app, terminal_size=SIZE, run_before=steps(
-            "ctrl+o", "enter", *"1234", "enter", then="e"))
+        open_prompt = steps("ctrl+o", "enter", *"1234", "enter", then="e")
+
+        async def run_before(pilot: Any) -> None:
+            await open_prompt(pilot)
+            # The offered path is in the test's temporary folder: a fixed one on the picture.
+            pilot.app.screen.query_one("#field-path").value = "export-2026-11-25.csv"
+            await pilot.pause()
+
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -49,8 +49,8 @@ class FieldRow(Static):
         text.append(marker + row.label.ljust(LABEL_WIDTH - 2), style="bold" if row.current
                     else "")
         text.append(row.value or ("…" if row.current else ""), style="bold")
-        if row.hint:
-            text.append("\n" + " " * LABEL_WIDTH + row.hint, style="dim")
+        for hint in row.hint.splitlines():  # each on its own line: none wraps mid-phrase
+            text.append("\n" + " " * LABEL_WIDTH + hint, style="dim")
         if row.error:
             text.append("\n" + " " * LABEL_WIDTH + "✖ " + row.error)
         self.update(text)
