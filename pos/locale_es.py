@@ -506,5 +506,6 @@ MESSAGES: dict[str, str] = {
         "Operador desconocido '{value}': pulse su tecla de número.",
     "Unknown card brand '{value}': press its number key.":
         "Marca de tarjeta desconocida '{value}': pulse su tecla de número.",
+    "Void slip": "Comprobante de anulación",
     # end of tui (#14)
 }

@@ -298,3 +298,7 @@ class EntryScreen(ModalScreen[bool]):
                 text + " " + _("PRINTER FAULT: {error}", error=outcome.error), "error")
         else:
             self.query_one(Banner).show(text, "ok")
+        # The void slip as printed: decoded from the bytes the printer got (or will get).
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(result.ticket, None, title=_("Void slip")))
