@@ -944,4 +944,9 @@ MESSAGES: dict[str, str] = {
         "Marca de tarjeta desconocida '{value}': pulse su tecla de número.",
     "Void slip": "Comprobante de anulación",
     # end of tui (#14)
+    # tuimerge: print-job states in the back office (distinct from the top-up "failed")
+    "print failed": "falló",
+    "sending": "enviando",
+    "unconfirmed": "sin confirmar",
+    "replaced": "reemplazado",
 }

@@ -13,10 +13,10 @@ from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
 
 
 @pytest.fixture
-def open_shop(shop: Any) -> Any:
-    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
-    shop.open_shift(rosa, Decimal("100"), print_now=False)
-    return shop
+def open_shop(bare_shop: Any) -> Any:
+    rosa = next(c for c in bare_shop.clerks() if c.name == "Rosa")
+    bare_shop.open_shift(rosa, Decimal("100"), print_now=False)
+    return bare_shop
 
 
 async def until(pilot: Any, done: Any, rounds: int = 50) -> None:

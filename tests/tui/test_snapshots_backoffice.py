@@ -24,6 +24,8 @@ def office_shop(make_settings: Any, clock: Any, tmp_path: Any) -> Iterator[Any]:
 
     set_locale("es_PE")
     (tmp_path / "ledger.key").write_text("5e" * 32 + "\n")
+    # A key without its ledger is refused (never a silent new ledger): start an empty one.
+    (tmp_path / "ledger.db").touch()
     (tmp_path / "out").write_text("not a folder")  # the printer fails: one job waits
     shop = Shop.open(make_settings(), clock=clock)
     rosa = shop.add_clerk("Rosa", "manager", "1234")

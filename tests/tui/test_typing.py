@@ -13,11 +13,11 @@ from tests.tui.conftest import SIZE, burst, login, pilot_test, screen_text, sett
 
 
 @pytest.fixture
-def open_shop(shop: Any) -> Any:
+def open_shop(bare_shop: Any) -> Any:
     """The shop with a shift open on its terminal (a sale will need one)."""
-    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
-    shop.open_shift(rosa, Decimal("100"))
-    return shop
+    rosa = next(c for c in bare_shop.clerks() if c.name == "Rosa")
+    bare_shop.open_shift(rosa, Decimal("100"))
+    return bare_shop
 
 
 def bells(app: Any) -> list[int]:

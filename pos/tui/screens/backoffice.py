@@ -161,7 +161,10 @@ class BackOfficeScreen(Screen[None]):
         self.jobs = jobs
         table = self.query_one(DataTable)
         table.clear()
-        statuses = {"pending": _("waiting"), "failed": _("failed"), "printed": _("printed")}
+        # "failed" alone is a top-up state (Spanish "fallida"): a print job has its own msgid.
+        statuses = {"pending": _("waiting"), "failed": _("print failed"),
+                    "printed": _("printed"), "sending": _("sending"),
+                    "unconfirmed": _("unconfirmed"), "replaced": _("replaced")}
         kinds = {"sale": _("sale"), "void": _("void"), "reprint": _("copy"), "shift": _("shift"),
                  "x": "X", "z": "Z"}
         for job in jobs:
@@ -276,6 +279,7 @@ class BackOfficeScreen(Screen[None]):
         from pos.tui.screens.prompt import PromptField, PromptScreen
 
         shop = self.shop
+        manager = self.manager  # the manager whose PIN opened the back office authorises it
 
         def add(values: dict[str, str]) -> Any:
             from pos.domain.errors import ValidationError
@@ -287,7 +291,7 @@ class BackOfficeScreen(Screen[None]):
                 raise ValidationError("role", N_("Role: C (clerk) or M (manager)."))
             if values["pin"] != values["again"]:
                 raise ValidationError("again", N_("The two PINs differ."))
-            return shop.add_clerk(values["name"].strip(), role, values["pin"])
+            return shop.add_clerk(values["name"].strip(), role, values["pin"], by=manager)
 
         fields = [PromptField("name", _("Name"), max_length=40),
                   PromptField("role", _("Role: C clerk, M manager"), "C", max_length=1),
