@@ -9,10 +9,11 @@ from tests.tui.conftest import SIZE, login, pilot_test, settle
 
 
 @pilot_test
-async def test_history_shows_whole_linked_tickets_at_80_columns(shop: Any,
+async def test_history_shows_whole_linked_tickets_at_80_columns(bare_shop: Any,
                                                                 make_app: Any) -> None:
     from textual.widgets import DataTable
 
+    shop = bare_shop  # Rosa opens the shift herself
     rosa = next(c for c in shop.clerks() if c.name == "Rosa")
     shop.open_shift(rosa, Decimal("100"))
     app = make_app(shop)

@@ -90,7 +90,7 @@ async def test_memory_stays_flat_over_many_sales(fast_settings: Any, clock: Any)
     shop = Shop.open(fast_settings, clock=clock)
     try:
         rosa = shop.add_clerk("Rosa", "manager", "1234")
-        shop.add_clerk("Juan", "clerk", "5678")
+        shop.add_clerk("Juan", "clerk", "5678", by=rosa)
         shop.open_shift(rosa, Decimal("100"))
         app = PosApp(shop.settings, shop=shop)
         objects: list[tuple[int, int]] = []

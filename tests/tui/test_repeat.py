@@ -10,12 +10,13 @@ from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
 
 
 @pilot_test
-async def test_repeat_a_sale_from_history(shop: Any, make_app: Any) -> None:
+async def test_repeat_a_sale_from_history(bare_shop: Any, make_app: Any) -> None:
     from pos.tui.screens.confirm import ConfirmScreen
     from pos.tui.screens.history import EntryScreen
     from pos.tui.screens.receipt import ReceiptScreen
     from pos.tui.screens.sale import SaleScreen
 
+    shop = bare_shop  # Rosa opens the shift herself
     rosa = next(c for c in shop.clerks() if c.name == "Rosa")
     shop.open_shift(rosa, Decimal("100"))
     app = make_app(shop)

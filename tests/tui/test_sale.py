@@ -251,10 +251,11 @@ async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> 
 
 @pilot_test
 async def test_receipt_preview_barcode_sits_where_the_paper_prints_it(
-        shop: Any, make_app: Any, printed: Any) -> None:
+        bare_shop: Any, make_app: Any, printed: Any) -> None:
     """Above the ticket's human-readable line and before the footer, as on the paper."""
     from receipts import barcode_text
 
+    shop = bare_shop  # Rosa opens the shift herself
     rosa = next(c for c in shop.clerks() if c.name == "Rosa")
     from decimal import Decimal
 
