@@ -19,7 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["sell", "receipt", "startup", "dayclose", "pg_terminals", "topup"]
+MODULES = ["sell", "receipt", "startup", "memory", "dayclose", "pg_terminals", "topup"]
 
 
 def machine() -> str:

@@ -879,4 +879,95 @@ MESSAGES: dict[str, str] = {
     "PIN.":
         '{name} no es encargado: devolver una recarga que no llegó necesita el PIN de un '
         'encargado.',
+    # tui (#14)
+    "No document has this number: check it.": "Ningún documento tiene ese número: revíselo.",
+    "At most two decimals (céntimos), e.g. 20.50.":
+        "Máximo dos decimales (céntimos), p. ej. 20.50.",
+    "Full card number cleared: Enter, then only the last 4.":
+        "Tarjeta completa borrada: Enter y solo los últimos 4.",
+    "DNI complete (8 digits): Enter goes on.": "DNI completo (8 dígitos): Enter para seguir.",
+    "Phone complete (9 digits): Enter or F1–F5.": "Celular completo (9 dígitos): Enter o F1–F5.",
+    "Sell again": "Repetir",
+    "S: sell again (a new sale, confirmed as usual)":
+        "S: vender de nuevo (una venta nueva, con confirmación)",
+    "This sale cannot be repeated here.": "Esta venta no se puede repetir aquí.",
+    "Repeating {ticket}: check the ID and take the payment.":
+        "Repitiendo {ticket}: verifique el documento y cobre.",
+    "Z REPORT (COPY)": "REPORTE Z (COPIA)",
+    "SHOP REPORT": "REPORTE DEL LOCAL",
+    "Queue": "Cola",
+    "Print queue": "Cola de impresión",
+    "Waiting or failed receipts: retry, or a COPY":
+        "Tickets en espera o fallidos: reintentar o una COPIA",
+    "Verify": "Verificar",
+    "Verify the ledger": "Verificar el registro",
+    "Check every chain and the recorded head": "Revisa cada cadena y la cabeza registrada",
+    "Export": "Exportar",
+    "Export the ledger": "Exportar el registro",
+    "Entries of a date range to CSV, JSON or XLSX": "Asientos de un rango de fechas a CSV, JSON o XLSX",
+    "Add a clerk": "Agregar un cajero",
+    "A clerk or manager with a PIN": "Un cajero o encargado con su PIN",
+    "Retry": "Reintentar",
+    "Copy": "Copia",
+    "Back office": "Administración",
+    "Manager: {name}": "Encargado: {name}",
+    "Job": "Trabajo",
+    "Kind": "Tipo",
+    "Tries": "Intentos",
+    "Error": "Error",
+    "{count} entries so far…": "{count} asientos hasta ahora…",
+    "Reading the print queue…": "Leyendo la cola de impresión…",
+    "waiting": "en espera",
+    "Print queue: {waiting} waiting of {count}. R retries the selected one, C prints a COPY.":
+        "Cola: {waiting} en espera de {count}. R reintenta el elegido, C imprime una COPIA.",
+    "Verifying the ledger…": "Verificando el registro…",
+    "Ledger verified: every chain is whole ({count} entries).":
+        "Registro verificado: todas las cadenas están completas ({count} asientos).",
+    "Write dates as YYYY-MM-DD, e.g. 2026-11-25.":
+        "Escriba las fechas como AAAA-MM-DD, p. ej. 2026-11-25.",
+    "The format is csv, json or xlsx.": "El formato es csv, json o xlsx.",
+    "{path} already exists: choose another name.": "{path} ya existe: elija otro nombre.",
+    "From (YYYY-MM-DD)": "Desde (AAAA-MM-DD)",
+    "To (YYYY-MM-DD)": "Hasta (AAAA-MM-DD)",
+    "Format (csv, json, xlsx)": "Formato (csv, json, xlsx)",
+    "Save as": "Guardar como",
+    "Exporting…": "Exportando…",
+    "Exported {count} rows to {path}.": "Se exportaron {count} filas a {path}.",
+    "Role: C (clerk) or M (manager).": "Rol: C (cajero) o E (encargado).",
+    "The two PINs differ.": "Los dos PIN difieren.",
+    "Name": "Nombre",
+    "Role: C clerk, M manager": "Rol: C cajero, E encargado",
+    "{name} can log in now.": "{name} puede ingresar ahora.",
+    "Manager: print queue, verify, export, clerks":
+        "Encargado: cola de impresión, verificar, exportar, cajeros",
+    "(manager)": "(encargado)",
+    "sale": "venta",
+    "void": "anulación",
+    "copy": "copia",
+    "Unknown operator '{value}': press its number key.":
+        "Operador desconocido '{value}': pulse su tecla de número.",
+    "Unknown card brand '{value}': press its number key.":
+        "Marca de tarjeta desconocida '{value}': pulse su tecla de número.",
+    "Void slip": "Comprobante de anulación",
+    # end of tui (#14)
+    # tuimerge: print-job states in the back office (distinct from the top-up "failed")
+    "print failed": "falló",
+    "sending": "enviando",
+    "unconfirmed": "sin confirmar",
+    "replaced": "reemplazado",
+    # back office: clerks and backup (#14)
+    'Deactivate': 'Desactivar',
+    'Deactivate a clerk': 'Desactivar a un cajero',
+    'They can no longer log in; their sales keep their name':
+        'Ya no podrá ingresar; sus ventas conservan su nombre',
+    "Reset a clerk's PIN": 'Cambiar el PIN de un cajero',
+    'A new PIN, and their wrong-PIN lockout cleared': 'Un PIN nuevo, y se quita su bloqueo',
+    'Backup': 'Copia',
+    'Back up the ledger': 'Copia de seguridad del registro',
+    'A consistent copy with its key and witness, to a file you name':
+        'Una copia coherente con su clave y su testigo, en el archivo que indique',
+    'Done: {name}.': 'Listo: {name}.',
+    'Write the file to copy the ledger to.': 'Escriba el archivo donde copiar el registro.',
+    'Copy to (a new file)': 'Copiar a (un archivo nuevo)',
+    'Backup written: {path}': 'Copia escrita: {path}',
 }

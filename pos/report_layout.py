@@ -111,10 +111,16 @@ def shift_close_receipt(settings: Settings, result: ShiftClose,
                    footer=(_("Chain head: {head}", head=entry.hash[:16]),))
 
 
+def report_title(report: DayReport) -> str:
+    """What the report is: the Z closing a period, the X of the open period, one calendar
+    date of a terminal, or one date of the whole shop — never an X title on other figures."""
+    return {"z": _("Z REPORT"), "x": _("X REPORT"), "day": _("DAY SUMMARY"),
+            "shop": _("SHOP DAY SUMMARY")}[report.kind]
+
+
 def day_report_receipt(settings: Settings, report: DayReport) -> Receipt:
     """The X or Z report: totals per operator, method and clerk, cash, and the chain head."""
-    title = {"z": _("Z REPORT"), "x": _("X REPORT"), "day": _("DAY SUMMARY"),
-             "shop": _("SHOP DAY SUMMARY")}[report.kind]
+    title = report_title(report)
     top = [Row(_("Terminal"), report.series or _("all terminals"))]
     if report.kind in ("day", "shop"):
         top.append(Row(_("Date"), report.business_date.strftime("%d/%m/%Y")))

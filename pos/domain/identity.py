@@ -83,14 +83,24 @@ def parse_document(doc_type: DocType | str, number: str, field: str = "id_number
             except StdnumError:
                 raise ValidationError(field, N_("The DNI check digit does not match.")) from None
             raw = raw[:8]
+        _refuse_impossible(raw, field)
         return IdDocument(kind, raw)
     if kind is DocType.CE:
         if not _CE.match(raw):
             raise ValidationError(field, N_("A carné de extranjería has 9 to 12 digits."))
+        _refuse_impossible(raw, field)
         return IdDocument(kind, raw)
     if not _PASSPORT.match(raw):
         raise ValidationError(field, N_("A passport number has 6 to 12 letters or digits."))
+    _refuse_impossible(raw, field)
     return IdDocument(kind, raw)
+
+
+def _refuse_impossible(raw: str, field: str) -> None:
+    """No document is all zeros or one character repeated (a placeholder typed to get past
+    the field, or a key held down)."""
+    if len(set(raw)) == 1:
+        raise ValidationError(field, N_("No document has this number: check it."))
 
 
 def parse_id_spec(spec: str, field: str = "id") -> IdDocument:

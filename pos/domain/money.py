@@ -12,6 +12,7 @@ from pos.i18n import N_
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")
 _AMOUNT = re.compile(r"^(?:S/\.?)?\s*([0-9]{1,7})(?:[.,]([0-9]{1,2}))?$")
+_TOO_PRECISE = re.compile(r"^(?:S/\.?)?\s*[0-9]{1,7}[.,][0-9]{3,}$")
 
 
 def parse_amount(text: str, field: str = "amount") -> Decimal:
@@ -20,6 +21,8 @@ def parse_amount(text: str, field: str = "amount") -> Decimal:
     if not cleaned:
         raise ValidationError(field, N_("Enter an amount, e.g. 20 or 20.50."))
     match = _AMOUNT.match(cleaned) if cleaned.isascii() else None
+    if match is None and _TOO_PRECISE.match(cleaned):
+        raise ValidationError(field, N_("At most two decimals (céntimos), e.g. 20.50."))
     if match is None:
         raise ValidationError(
             field, N_("'{value}' is not an amount: use digits, e.g. 20 or 20.50."), value=cleaned[:20]

@@ -47,7 +47,10 @@ class PosApp(App[int]):
         # so `pos` draws the login screen first from a raw peek at the file: see run_app).
         self.settings: Settings = settings  # type: ignore[assignment]
         self._config_path = config_path
-        self._peek: dict[str, Any] = peek_config(config_path) if settings is None else {}
+        self._peek: dict[str, Any] = {}
+        self._peek_dir: Path | None = None
+        if settings is None:
+            self._peek, self._peek_dir = find_config(config_path)
         self.fatal_message: str | None = None
         self.shop: Shop | None = None
         self.clerk: ClerkView | None = None
@@ -93,8 +96,44 @@ class PosApp(App[int]):
         if self._opening:
             return
         self._opening = True
-        self.run_blocking(self._open_shop, self._shop_ready, self._shop_failed, name="open")
+        self.run_blocking(self._peek_then_open, self._shop_ready, self._shop_failed,
+                          name="open")
         hook = getattr(self, "on_login_drawn", None)
+        if hook is not None:  # bench/bench_startup.py
+            hook()
+
+    def _peek_then_open(self) -> Shop:
+        """The names first (a plain read of the SQLite file, milliseconds), so the clerk can
+        pick a name and type the PIN while the ledger opens behind (about a second). One
+        after the other in the same thread: the read never overlaps the ledger's opening."""
+        try:
+            found = self._peek_clerks()
+        except Exception:  # noqa: BLE001 - only a head start: the ledger's list follows
+            found = None
+        if found:
+            self._deliver(self._clerks_peeked, found)
+        return self._open_shop()
+
+    def _peek_clerks(self) -> list[tuple[str, bool]] | None:
+        # Not through pos.services: importing it costs SQLModel's ~0.4 s, the delay avoided.
+        from pos.ledger.peek import active_clerks
+        from pos.locations import user_data_dir
+
+        if self.settings is not None:
+            return active_clerks(self.settings.ledger_url, self.settings.base_dir)
+        url = str(self._peek.get("ledger", {}).get("url", "sqlite:///ledger.db"))
+        return active_clerks(url, self._peek_dir or user_data_dir())
+
+    def _clerks_peeked(self, found: list[tuple[str, bool]] | None) -> None:
+        if not found or self.shop is not None:
+            return
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.clerks_peeked(found)
+
+    def login_ready(self) -> None:
+        """The login screen takes a PIN now (names listed, PIN box enabled)."""
+        hook = getattr(self, "on_login_ready", None)
         if hook is not None:  # bench/bench_startup.py
             hook()
 
@@ -243,7 +282,8 @@ class PosApp(App[int]):
     # -- actions (keys in keymap.GLOBAL and the command palette) ------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("new_sale", "history", "day", "lock", "reprint_last", "topups"):
+        if action in ("new_sale", "history", "day", "lock", "reprint_last", "topups",
+                      "back_office"):
             return (self.clerk is not None and not self.locked and self.shop is not None
                     and not self.committing())
         return True
@@ -308,6 +348,45 @@ class PosApp(App[int]):
         while sale is not None and self.screen is not sale:
             await self.pop_screen()
 
+    async def repeat_sale(self, entry: Any) -> None:
+        """From history: a new sale with a past sale's operator, phone and amount."""
+        from pos.domain.money import from_cents
+
+        sale = self._sale_screen()
+        operator = self.shop.operators.get(entry.operator or "") if self.shop else None
+        if sale is None or self.locked or operator is None:
+            self.notify(_("This sale cannot be repeated here."), severity="warning")
+            return
+        await self._to_base()
+        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),  # type: ignore[attr-defined]
+                    entry.ticket)
+
+    async def action_back_office(self, task: str | None = None) -> None:
+        """The manager's back office, after a manager's name and PIN (then `task`, if any)."""
+        from pos.tui.screens.prompt import PromptField, PromptScreen
+
+        if self.clerk is None or self.locked or self.shop is None:
+            return
+        shop = self.shop
+        me = self.clerk
+
+        def check(values: dict[str, str]) -> ClerkView:
+            return shop.login(values["manager"], values["pin"], manager=True)
+
+        def entered(manager: ClerkView | None) -> None:
+            from pos.tui.screens.backoffice import BackOfficeScreen
+
+            if manager is not None:
+                self.push_screen(BackOfficeScreen(manager, task))
+
+        await self._to_base()
+        self.push_screen(PromptScreen(
+            _("Back office"),
+            [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
+                         max_length=40),
+             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                         max_length=8)], check), entered)
+
     async def action_reprint_last(self) -> None:
         if self.shop is None or not self.last_ticket:
             self.notify(_("No sale yet in this session."), severity="warning")
@@ -350,8 +429,15 @@ class PosApp(App[int]):
                  self.action_reprint_last),
                 (_("Lock"), _("Lock the screen until a PIN is typed (Ctrl+L)"),
                  self.action_lock),
+                (_("Back office"), _("Manager: print queue, verify, export, clerks"),
+                 self.action_back_office),
             ):
                 yield SystemCommand(title, help_text, callback)
+            from pos.tui.screens.backoffice import TASKS
+
+            for task in TASKS:
+                yield SystemCommand(_(task.title), _(task.help) + " " + _("(manager)"),
+                                    lambda name=task.name: self.action_back_office(name))
         yield SystemCommand(_("Theme"), _("Light or dark colours"), self.action_change_theme)
         yield SystemCommand(_("Keys"), _("Show the keys of this screen"),
                             self.action_show_help_panel)
@@ -412,16 +498,21 @@ class PosApp(App[int]):
 def peek_config(config_path: str | None) -> dict[str, Any]:
     """The raw TOML of the config `pos` will use, for the first frame only (never validated
     here: the worker loads it properly and a bad file ends the app with exit code 2)."""
+    return find_config(config_path)[0]
+
+
+def find_config(config_path: str | None) -> tuple[dict[str, Any], Path | None]:
+    """`peek_config` and the folder of the file it came from (None: no file, defaults)."""
     import tomllib
 
     from pos.locations import config_candidates
 
     for path in config_candidates(config_path):
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
+            return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
-    return {}
+    return {}, None
 
 
 def run_app(settings: Settings | None = None, *, config_path: str | None = None) -> int:

@@ -28,6 +28,9 @@ GLOBAL = (
     Key("ctrl+t", "app.history", N_("History"), priority=True, key_display="^T"),
     Key("ctrl+k", "app.day", N_("Till"), priority=True, key_display="^K"),
     Key("ctrl+l", "app.lock", N_("Lock"), priority=True, key_display="^L"),
+    # Not in the footers (80 columns): the command palette lists it and its tasks.
+    Key("ctrl+o", "app.back_office", N_("Back office"), show=False, priority=True,
+        key_display="^O"),
 )
 
 
@@ -82,6 +85,7 @@ ENTRY = (
     Key("p", "preview", N_("See receipt"), key_display="P"),
     Key("r", "reprint", N_("Reprint"), key_display="R"),
     Key("v", "void", N_("Void"), key_display="V"),
+    Key("s", "repeat", N_("Sell again"), key_display="S"),
 )
 
 # Four day keys + Lock fill 80 columns: New/History/Till work but are not shown.

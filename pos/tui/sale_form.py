@@ -53,6 +53,7 @@ class SaleForm:
     method: Method | None = None
     card_brand: str | None = None
     pan_blocked: bool = False
+    refused: bool = False  # the last key was refused: the screen rings the bell
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
@@ -74,7 +75,17 @@ class SaleForm:
         self.method = self.s.Method(methods[0] if "cash" not in methods else "cash")
         self.card_brand = None
         self.pan_blocked = False
+        self.refused = False
         self.request_id = uuid.uuid4().hex
+
+    def repeat(self, operator: Operator, phone: str, amount: Decimal) -> None:
+        """A new draft with a past sale's operator, phone and amount (repeat a sale): the
+        clerk goes on at the document, which is checked again like any other sale's."""
+        self.reset()
+        self.operator = operator
+        self.text["phone"] = phone
+        self.text["amount"] = f"{amount:.2f}"
+        self.step = "id"
 
     @property
     def steps(self) -> tuple[str, ...]:
@@ -97,6 +108,12 @@ class SaleForm:
         if index + 1 < len(steps):
             self.step = steps[index + 1]
 
+    def _refuse(self, step: str, message: str) -> bool:
+        """A key the field does not take: said under the field, with a bell."""
+        self.errors[step] = message
+        self.refused = True
+        return False
+
     def _fail(self, exc: Exception, default: str | None = None) -> bool:
         target = getattr(exc, "field", None) or default or self.step
         target = {"id_number": "id", "id": "id", "card": "card_last4"}.get(target, target)
@@ -109,10 +126,19 @@ class SaleForm:
     # -- keys ----------------------------------------------------------------------------
 
     def type(self, char: str) -> bool:
-        """One typed character; returns True if the form moved to another field."""
+        """One typed character; returns True if the form moved to another field.
+
+        A field never passes a key on: a full field refuses the next character (with a
+        visible reason and `refused` set for the bell), and the digit-counted fields
+        (phone, DNI) do not auto-advance on their last digit, so a doubled key can never
+        land in the next field. Enter (or, on a complete phone, an amount preset) moves on.
+        """
+        self.refused = False
         step = self.step
         if step == "card_last4" and self.pan_blocked:
-            return False  # the rest of a full card number: ignored until Backspace
+            # The rest of a full card number: refused, loudly, until Enter or Backspace.
+            return self._refuse(step, _("Full card number cleared: Enter, then only the "
+                                        "last 4."))
         self.errors.pop(step, None)
         if step == "operator":
             return self._pick_operator(char)
@@ -124,28 +150,36 @@ class SaleForm:
             msg = {"phone": _("The phone number may only have digits, e.g. 987 654 321."),
                    "card_last4": _("The last 4 digits of the card: exactly 4 digits."),
                    "op_number": _("The operation number has 4 to 20 digits.")}[step]
-            self.errors[step] = msg
-            return False
+            return self._refuse(step, msg)
         if step in ("amount", "tendered") and not (char.isdigit() or char in ".,"):
-            self.errors[step] = _("'{value}' is not an amount: use digits, e.g. 20 or 20.50.",
-                                  value=text + char)
-            return False
+            return self._refuse(step, _("'{value}' is not an amount: use digits, e.g. 20 or "
+                                        "20.50.", value=text + char))
+        if step in ("amount", "tendered") and char in ".,":
+            if "." in text or "," in text:
+                return self._refuse(step, _("'{value}' is not an amount: use digits, e.g. 20 "
+                                            "or 20.50.", value=text + char))
+        elif step in ("amount", "tendered"):
+            decimals = text.replace(",", ".").partition(".")
+            if decimals[1] and len(decimals[2]) >= 2:
+                return self._refuse(step, _("At most two decimals (céntimos), e.g. 20.50."))
         if step == "id":
             return self._type_document(char)
         if step == "card_auth" and not (char.isascii() and char.isalnum()):
-            self.errors[step] = _("The authorisation code has 4 to 12 letters or digits.")
-            return False
+            return self._refuse(step, _("The authorisation code has 4 to 12 letters or "
+                                        "digits."))
         if len(text) >= limit:
-            self.errors[step] = self._too_long(step)
             if step == "card_last4":
                 self.text[step] = ""  # a full card number was being typed: keep none of it
                 self.pan_blocked = True
-            return False
+                return self._refuse(step, _("Full card number cleared: Enter, then only "
+                                            "the last 4."))
+            return self._refuse(step, self._too_long(step))
         self.text[step] = text + (char.upper() if step == "card_auth" else char)
         self._touch()
         return self._live_check(step)
 
     def backspace(self) -> None:
+        self.refused = False
         self.errors.pop(self.step, None)
         self.pan_blocked = False
         if self.step == "operator":
@@ -172,8 +206,14 @@ class SaleForm:
 
     def choose(self, n: int) -> bool:
         """F1..F9: the current field's choices (amount presets, document type, payment)."""
+        self.refused = False
+        if self.step == "phone" and self._complete_phone():
+            # The amount presets straight from a complete phone: 9 digits then F2.
+            self.errors.pop("phone", None)
+            self._advance()
         choices = self.choices()
         if not 1 <= n <= len(choices):
+            self.refused = True
             return False
         self.errors.pop(self.step, None)
         self._touch()
@@ -204,9 +244,13 @@ class SaleForm:
 
     def enter(self) -> bool:
         """Enter: check the field and move on. True once the whole sale is ready."""
+        self.refused = False
         step = self.step
         self.errors.pop(step, None)
-        self.pan_blocked = False
+        if step == "card_last4" and self.pan_blocked:
+            self.pan_blocked = False  # the refused card number is gone: type the last 4
+            self.text[step] = ""
+            return False
         try:
             self._check(step, final=True)
         except self.s.ValidationError as exc:
@@ -225,12 +269,12 @@ class SaleForm:
     def _pick_operator(self, char: str) -> bool:
         try:
             op = self.s.find_operator(self.shop.operators, char)
-        except self.s.ValidationError as exc:
-            return self._fail(exc)
-        if op.key != char:  # only the number key picks, so a stray letter is refused
-            self.errors["operator"] = _("Unknown operator '{value}': choose {choices}.",
-                                        value=char, choices=self._operator_keys())
-            return False
+        except self.s.ValidationError:
+            op = None
+        if op is None or op.key != char:  # only the number key picks: a stray letter too
+            # The keys are listed just under the field: the reason alone fits one line.
+            return self._refuse("operator", _("Unknown operator '{value}': press its "
+                                              "number key.", value=char))
         if self.operator != op:
             self._touch()
         self.operator = op
@@ -247,9 +291,9 @@ class SaleForm:
             self._touch()
             self._advance()
             return True
-        self.errors["card_brand"] = _("Card brand must be one of: {brands}.",
-                                      brands=self._brand_keys())
-        return False
+        # The brands' keys are listed just under the field: the reason alone fits one line.
+        return self._refuse("card_brand", _("Unknown card brand '{value}': press its "
+                                            "number key.", value=char))
 
     def _brand_keys(self) -> str:
         brands = self.shop.settings.payments.card_brands
@@ -263,32 +307,34 @@ class SaleForm:
                 self.errors["id"] = _("A DNI has 8 digits.")
                 return False
             if len(text) >= 8:
-                self.errors["id"] = _("A DNI has 8 digits.")
-                return False
+                return self._refuse("id", _("DNI complete (8 digits): Enter goes on."))
         elif kind is self.s.DocType.CE:
             if not char.isdigit() or len(text) >= 12:
-                self.errors["id"] = _("A carné de extranjería has 9 to 12 digits.")
-                return False
+                return self._refuse("id", _("A carné de extranjería has 9 to 12 digits."))
         elif not (char.isascii() and char.isalnum()) or len(text) >= 12:
-            self.errors["id"] = _("A passport number has 6 to 12 letters or digits.")
-            return False
+            return self._refuse("id", _("A passport number has 6 to 12 letters or digits."))
         self.text["id"] = text + char.upper()
         self._touch()
         if kind is self.s.DocType.DNI and len(self.text["id"]) == 8:
-            return self._auto(self.s.parse_document, kind, self.text["id"])
+            self._check_complete(self.s.parse_document, kind, self.text["id"])
         return False
 
-    def _auto(self, check, *args: object) -> bool:
+    def _check_complete(self, check, *args: object) -> None:
+        """A field just got its last character: say at once if the value is impossible."""
         try:
             check(*args)
         except self.s.ValidationError as exc:
-            return self._fail(exc, self.step)
-        self._advance()
+            self.errors[self.step] = exc.message
+
+    def _complete_phone(self) -> bool:
+        try:
+            self.s.parse_phone(self.text["phone"])
+        except self.s.ValidationError:
+            return False
         return True
 
     def _too_long(self, step: str) -> str:
-        return {"phone": _("A mobile number has 9 digits and starts with 9 ({count} typed).",
-                           count=len(self.text["phone"]) + 1),
+        return {"phone": _("Phone complete (9 digits): Enter or F1–F5."),
                 "card_last4": _("Type only the last 4 digits of the card."),
                 "card_auth": _("The authorisation code has 4 to 12 letters or digits."),
                 "op_number": _("The operation number has 4 to 20 digits."),
@@ -301,7 +347,7 @@ class SaleForm:
                 self.errors["phone"] = _("A mobile number starts with 9.")
                 return False
             if len(text) == 9:
-                return self._auto(self.s.parse_phone, text)
+                self._check_complete(self.s.parse_phone, text)
             return False
         if step == "amount" and self.operator is not None:
             value = self.amount
@@ -406,14 +452,13 @@ class SaleForm:
 
         ops = "  ".join(f"{o.key} {o.name}" for o in self.shop.operators.values())
         add("operator", _("Operator"), self.operator.name if self.operator else "", ops)
-        add("phone", _("Phone"), s.group_phone(self.text["phone"]),
-            _("9 digits, starts with 9"))
         presets = ""
         if self.operator is not None:
-            presets = "  ".join(f"F{n} {label}" for n, (label, _v) in
-                                enumerate(self.choices() if current == "amount" else
-                                          [(s.format_money(p), p)
-                                           for p in self.operator.presets], 1))
+            presets = "  ".join(f"F{n} {s.format_money(p)}"
+                                for n, p in enumerate(self.operator.presets, 1))
+        complete = current == "phone" and self._complete_phone()
+        add("phone", _("Phone"), s.group_phone(self.text["phone"]),
+            presets if complete and presets else _("9 digits, starts with 9"))
         amount = self.amount
         add("amount", _("Amount"), s.format_money(amount) if amount is not None and
             current != "amount" else self.text["amount"], presets)
@@ -434,11 +479,11 @@ class SaleForm:
                 value += f"  →  {_('Change')}: {s.format_money(change)}"
             elif amount is not None and shown:
                 value += "  " + _("(short)")
-            add("tendered", _("Payment"), value, methods + "  ·  " + _("Enter: exact cash"))
+            add("tendered", _("Payment"), value, methods + "\n" + _("Enter: exact cash"))
         elif self.method is s.Method.CARD:
             brand = (self.card_brand or "").title()
             add("card_brand", _("Payment"), f"{self.method.label}  {brand}",
-                methods + "  ·  " + self._brand_keys())
+                self._brand_keys() + "\n" + methods)
             add("card_last4", _("Last 4"), self.text["card_last4"], methods)
             add("card_auth", _("Auth. code"), self.text["card_auth"], methods)
         else:

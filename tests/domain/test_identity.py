@@ -146,7 +146,17 @@ def test_parse_id_spec_typed_never_crashes(kind: str, number: str) -> None:
         pass
 
 
-@given(st.from_regex(r"\A[0-9]{8}\Z"))
+@given(st.from_regex(r"\A[0-9]{8}\Z").filter(lambda n: len(set(n)) > 1))
 def test_every_valid_check_character_accepted(number: str) -> None:
     for check in cui.calc_check_digits(number):
         assert parse_document("dni", number + check).number == number
+
+
+@pytest.mark.parametrize("number", ["00000000", "11111111", "99999999"])
+def test_impossible_dni_refused_even_with_its_check_character(number: str) -> None:
+    """A placeholder (all zeros, a key held down) is no document (issue 14)."""
+    for candidate in (number, number + cui.calc_check_digits(number)[0]):
+        with pytest.raises(ValidationError, match="Ningún documento"):
+            parse_document("dni", candidate)
+    with pytest.raises(ValidationError, match="Ningún documento"):
+        parse_document("passport", "AAAAAAAA")

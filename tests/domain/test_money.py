@@ -109,3 +109,14 @@ def test_cents_round_trip(cents: int) -> None:
 def test_soles_round_trip(amount: Decimal) -> None:
     assert from_cents(to_cents(amount)) == amount
     assert parse_amount(f"{amount:.2f}") == amount
+
+
+def test_more_than_two_decimals_says_so() -> None:
+    """Issue 14: "20.505" is refused with the reason, not as "not an amount"."""
+    from pos.domain.errors import ValidationError
+    from pos.domain.money import parse_amount
+
+    for text in ("20.505", "S/ 3,125", "0.001"):
+        with pytest.raises(ValidationError) as caught:
+            parse_amount(text)
+        assert "two decimals" in caught.value.msgid or "dos decimales" in str(caught.value)

@@ -65,6 +65,23 @@ async def login(pilot: Any, pin: str = "1234", name_index: int = 1) -> None:
     await settle(pilot)
 
 
+async def burst(pilot: Any, keys: list[str] | str) -> None:
+    """All `keys` sent at once, as a laggy remote terminal, a scanner or a macro delivers
+    them: queued in the driver together, with no pause for the app to catch up (Pilot's
+    own `press` waits for the app to go idle after each key)."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = {"enter": "\r", "escape": "\x1b", "backspace": "\x7f"}.get(key)
+        if char is None and len(key) == 1:
+            char = key
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await settle(pilot)
+
+
 def screen_text(app: Any) -> str:
     """Everything the current screen shows, as plain text."""
     from textual.widgets import Static

@@ -7,7 +7,7 @@ from typing import Any
 
 from tests.tui.conftest import SIZE, login, pilot_test, settle
 
-SALE_TO_CONFIRM = ["1", *"987654321", "f2", *"45678912", "enter"]
+SALE_TO_CONFIRM = ["1", *"987654321", "f2", *"45678912", "enter", "enter"]
 
 
 @pilot_test

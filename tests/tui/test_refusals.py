@@ -16,19 +16,19 @@ REFUSALS = [
     (["1", "8"], "phone", "empieza con 9"),
     (["1", "9", "x"], "phone", "solo lleva dígitos"),
     (["1", *"98765", "enter"], "phone", "9 dígitos"),
-    (["1", *PHONE, *"500"], "amount", "van de S/ 3.00 a S/ 300.00"),
-    (["1", *PHONE, "2", "enter"], "amount", "van de S/ 3.00 a S/ 300.00"),
-    (["1", *PHONE, "enter"], "amount", "Ingrese un monto"),
-    (["1", *PHONE, "a"], "amount", "no es un monto"),
+    (["1", *PHONE, "enter", *"500"], "amount", "van de S/ 3.00 a S/ 300.00"),
+    (["1", *PHONE, "enter", "2", "enter"], "amount", "van de S/ 3.00 a S/ 300.00"),
+    (["1", *PHONE, "enter", "enter"], "amount", "Ingrese un monto"),
+    (["1", *PHONE, "enter", "a"], "amount", "no es un monto"),
     (["1", *PHONE, "f2", "A"], "id", "El DNI tiene 8 dígitos"),
     (["1", *PHONE, "f2", "enter"], "id", "exige el documento"),
     (["1", *PHONE, "f2", "f2", *"1234", "enter"], "id", "carné de extranjería"),
-    (["1", *PHONE, "f2", *DNI, *"5", "enter"], "tendered", "es menor que el monto"),
-    (["1", *PHONE, "f2", *DNI, "f2", "9"], "card_brand", "marca de tarjeta"),
-    (["1", *PHONE, "f2", *DNI, "f2", "1", "x"], "card_last4", "4 dígitos de la tarjeta"),
-    (["1", *PHONE, "f2", *DNI, "f2", "1", *"4242", "enter", *"12", "enter"], "card_auth",
+    (["1", *PHONE, "f2", *DNI, "enter", *"5", "enter"], "tendered", "es menor que el monto"),
+    (["1", *PHONE, "f2", *DNI, "enter", "f2", "9"], "card_brand", "Marca de tarjeta desconocida"),
+    (["1", *PHONE, "f2", *DNI, "enter", "f2", "1", "x"], "card_last4", "4 dígitos de la tarjeta"),
+    (["1", *PHONE, "f2", *DNI, "enter", "f2", "1", *"4242", "enter", *"12", "enter"], "card_auth",
      "código de autorización"),
-    (["1", *PHONE, "f2", *DNI, "f3", *"12", "enter"], "op_number", "número de operación"),
+    (["1", *PHONE, "f2", *DNI, "enter", "f3", *"12", "enter"], "op_number", "número de operación"),
 ]
 
 
@@ -72,12 +72,15 @@ async def test_full_card_number_is_refused(shop: Any, make_app: Any) -> None:
     app = make_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("1", *PHONE, "f2", *DNI, "f2", "1", *"4111111111111111")
+        await pilot.press("1", *PHONE, "f2", *DNI, "enter", "f2", "1", *"4111111111111111")
         form = app.screen.form
         # The 5th digit stops it and nothing of the number is kept.
         assert form.step == "card_last4"
-        assert "Escriba solo los últimos 4 dígitos" in form.errors["card_last4"]
+        assert "Enter y solo los últimos 4" in form.errors["card_last4"]
         assert "1111" not in form.text["card_last4"] + form.text["card_auth"]
-        await pilot.press("enter")
-        assert form.step == "card_last4"
+        assert "solo los últimos 4" in screen_text(app)  # said on screen, not silently locked
+        await pilot.press("enter")  # the number is gone: the field takes digits again
+        assert form.step == "card_last4" and form.text["card_last4"] == ""
+        await pilot.press(*"1111", "enter")
+        assert form.step == "card_auth" and form.text["card_last4"] == "1111"
     assert shop.history() == []

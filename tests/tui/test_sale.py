@@ -10,7 +10,7 @@ from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
 
 # "1" Claro, 9 phone digits (auto-advance), F2 = S/ 10 preset, 8 DNI digits (auto-advance),
 # Enter = exact cash, Enter = confirm.
-FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter"]
+FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter", "enter"]
 
 
 async def sell(pilot: Any, keys: list[str]) -> None:
@@ -45,7 +45,7 @@ async def test_cash_sale_with_change(shop: Any, make_app: Any, printed: Any) -> 
     app = make_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("2", *"912345678", *"15", "enter", *"45678912")
+        await pilot.press("2", *"912345678", "enter", *"15", "enter", *"45678912", "enter")
         form = app.screen.form
         assert form.step == "tendered"
         await pilot.press(*"20")
@@ -65,7 +65,7 @@ async def test_card_sale(shop: Any, make_app: Any, printed: Any) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
         # F2 in the payment field = card; brand key 1 = visa.
-        await pilot.press("3", *"998877665", "f3", *"45678912", "f2", "1", *"4242", "enter",
+        await pilot.press("3", *"998877665", "f3", *"45678912", "enter", "f2", "1", *"4242", "enter",
                           *"a1b2c3", "enter")
         assert type(app.screen).__name__ == "ConfirmScreen"
         await sell(pilot, ["enter"])
@@ -82,7 +82,7 @@ async def test_yape_sale(shop: Any, make_app: Any, printed: Any) -> None:
     app = make_app(shop)
     async with app.run_test(size=SIZE) as pilot:
         await login(pilot)
-        await pilot.press("4", *"976543210", *"7", "enter", *"45678912", "f3", *"123456",
+        await pilot.press("4", *"976543210", "enter", *"7", "enter", *"45678912", "enter", "f3", *"123456",
                           "enter", "enter")
         await settle(pilot)
     (sale,) = shop.history()
@@ -190,11 +190,13 @@ async def test_escape_goes_back_and_ctrl_n_starts_over(shop: Any, make_app: Any)
         await login(pilot)
         await pilot.press("1", *"987654321")
         form = app.screen.form
+        assert form.step == "phone"  # a full phone waits for Enter (or a preset key)
+        await pilot.press("enter")
         assert form.step == "amount"
         await pilot.press("escape")
         assert form.step == "phone" and form.text["phone"] == "987654321"
         await pilot.press("backspace", "8")
-        assert form.step == "amount" and form.text["phone"] == "987654328"
+        assert form.step == "phone" and form.text["phone"] == "987654328"
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert form.step == "operator" and form.text["phone"] == "" and form.operator is None
@@ -245,3 +247,29 @@ async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> 
     assert any(ce.id_masked in line for line in first.lines)
     assert any(passport.id_masked in line for line in second.lines)
     assert not any("001234567" in line for line in first.lines)
+
+
+@pilot_test
+async def test_receipt_preview_barcode_sits_where_the_paper_prints_it(
+        bare_shop: Any, make_app: Any, printed: Any) -> None:
+    """Above the ticket's human-readable line and before the footer, as on the paper."""
+    from receipts import barcode_text
+
+    shop = bare_shop  # Rosa opens the shift herself
+    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
+    from decimal import Decimal
+
+    shop.open_shift(rosa, Decimal("100"))
+    app = make_app(shop)
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot)
+        await sell(pilot, FAST_CASH_SALE)
+        preview = str(app.screen.query_one("#receipt-preview").render()).splitlines()
+    receipt = printed()[-1]
+    ticket = receipt.barcodes[0]
+    bars = barcode_text(ticket)
+    at = preview.index(bars)
+    assert preview[at + 1] == bars and preview[at + 2].strip() == ticket
+    footer = receipt.lines[-1]
+    assert footer and footer != ticket
+    assert at < max(i for i, line in enumerate(preview) if line == footer)

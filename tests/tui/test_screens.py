@@ -118,6 +118,16 @@ async def test_history_search_reprint_and_void(shop: Any, make_app: Any, printed
         assert shop.view(ticket).voided_by is None
         await pilot.press(*"1234", "enter", "enter")  # the reason is still there
         await settle(pilot)
+        # The void slip on screen is the printed one, decoded from the printer's bytes.
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        assert isinstance(app.screen, ReceiptScreen)
+        slip = printed()[-1]
+        preview = str(app.screen.query_one("#receipt-preview").render())
+        assert slip.lines and all(line.rstrip() in preview for line in slip.lines)
+        assert app.screen.ticket in slip.text
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, EntryScreen)
         assert "Anulado por" in screen_text(app)
     other = Shop.open(shop.settings)

@@ -81,7 +81,7 @@ class TestSaleFlow:
         app = make_app(snap_shop)
         app.settings.ui.theme = "textual-light"  # pydantic model, not frozen
         assert snap_compare(app, terminal_size=SIZE,
-                            run_before=steps("1", *"98765432", "1", *"15"))
+                            run_before=steps("1", *"98765432", "1", "enter", *"15"))
 
     def test_sale_screen_english(self, snap_compare: Any, snap_shop: Any,
                                  make_app: Any) -> None:

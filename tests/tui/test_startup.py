@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tests.tui.conftest import SIZE, pilot_test, screen_text, settle
 
@@ -59,3 +60,49 @@ async def test_good_config_loads_behind_the_login(tmp_path: Path) -> None:
         assert isinstance(app.screen, SaleScreen) and app.clerk.name == "Juan"
         assert app.shop.current_shift().float_amount == 20
     app.shop.close()
+
+
+@pilot_test
+async def test_names_and_pin_before_the_ledger_is_open(shop: Any) -> None:
+    """Issue 14: the clerks' names come from a plain read of the ledger file, so the clerk
+    picks a name and types the PIN while the ledger opens; Enter is answered once it is."""
+    import threading
+
+    from textual.widgets import Input, OptionList
+
+    from pos.tui.app import PosApp
+    from pos.tui.screens.login import LoginScreen
+    from pos.tui.screens.sale import SaleScreen
+
+    gate = threading.Event()
+
+    def slow_open(settings: Any) -> Any:
+        gate.wait(30)  # the ledger "opening" until the test lets it
+        return shop
+
+    ready: list[int] = []
+    app = PosApp(shop.settings, shop_factory=slow_open)
+    app.on_login_ready = lambda: ready.append(1)  # type: ignore[attr-defined]
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if ready:
+                    break
+            assert ready and app.shop is None
+            screen = app.screen
+            assert isinstance(screen, LoginScreen)
+            names = screen.query_one("#clerks", OptionList)
+            assert not names.disabled and not screen.query_one("#pin", Input).disabled
+            shown = [str(names.get_option_at_index(i).prompt) for i in range(names.option_count)]
+            assert shown == ["Juan", "Rosa  (encargado)"]
+            names.highlighted = 1  # Rosa
+            await pilot.press(*"1234", "enter")
+            assert "Abriendo el registro" in screen_text(app)
+            assert isinstance(app.screen, LoginScreen)
+            gate.set()
+            await settle(pilot)
+            assert isinstance(app.screen, SaleScreen)
+            assert app.clerk is not None and app.clerk.name == "Rosa"
+    finally:
+        gate.set()

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
-
-FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter"]
+from tests.tui.test_sale import FAST_CASH_SALE
 
 
 @pytest.fixture
@@ -111,6 +110,7 @@ async def test_void_of_delivered_topup_asks_about_airtime(manual_shop: Any, make
     from pos.topup.service import floats
     from pos.tui.screens.history import EntryScreen
     from pos.tui.screens.prompt import PromptScreen
+    from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(manual_shop)
     async with app.run_test(size=SIZE) as pilot:
@@ -129,6 +129,9 @@ async def test_void_of_delivered_topup_asks_about_airtime(manual_shop: Any, make
         assert isinstance(app.screen, PromptScreen)
         assert "revirtió el saldo" in screen_text(app)
         await pilot.press(*"1234", "enter", *"número equivocado", "enter", "s", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptScreen)  # the void slip, as printed (issue 14)
+        await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen)
     void = manual_shop.view(manual_shop.view("R001-00000003").voided_by).entry

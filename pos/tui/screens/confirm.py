@@ -9,11 +9,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Digits, Footer, Label, Static
+from textual.widgets import Digits, Label, Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.widgets import Banner
+from pos.tui.widgets import Banner, KeyFooter
 
 if TYPE_CHECKING:
     from pos.domain.sale import SaleDraft
@@ -78,7 +78,7 @@ class ConfirmScreen(ModalScreen[None]):
             yield Static(draft_summary(self.draft), id="confirm-summary")
             yield Banner(id="confirm-banner")
             yield Label(_("Enter: confirm and print · Esc: correct"), classes="keys")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.shown_at = time.monotonic()

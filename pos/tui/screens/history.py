@@ -12,11 +12,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import DataTable, Input, Label, Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def entry_time(shop: Any, entry: Any) -> str:
@@ -45,13 +45,17 @@ class HistoryScreen(Screen[None]):
         yield TopBar(_("History"))
         yield Input(id="search", placeholder=_("Ticket (or scan it) or phone, then Enter"))
         yield Static(id="history-message")
-        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        # No cell padding (one space is added to each value instead) and no payment column
+        # (it is in the ticket's details): the linked ticket of a void, "anulado por
+        # R001-00000002", must fit whole in 80 columns.
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True,
+                        cell_padding=0)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(_("Ticket"), _("Time"), _("Operator"), _("Phone"), _("Amount"),
-                          _("Payment"), _("Status"))
+        table.add_columns(*(f"{label} " for label in (_("Ticket"), _("Time"), _("Operator"),
+                                                       _("Phone"), _("Amount"))), _("Status"))
         self.action_refresh()
 
     # -- loading -------------------------------------------------------------------------
@@ -81,15 +85,10 @@ class HistoryScreen(Screen[None]):
         for view in views:
             e = view.entry
             status = entry_status(view)
-            method = e.method or ""
-            try:
-                from pos.services import Method
-
-                method = Method(method).label
-            except ValueError:
-                pass
-            table.add_row(e.ticket, entry_time(shop, e), names.get(e.operator or "", ""),
-                          group_phone(e.phone or ""), format_money(e.amount_cents), method,
+            table.add_row(f"{e.ticket} ", f"{entry_time(shop, e)} ",
+                          f"{names.get(e.operator or '', '')} ",
+                          f"{group_phone(e.phone or '')} ",
+                          Text(f"{format_money(e.amount_cents)} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
         self._message(f"{title}: " + _("{count} tickets", count=count) if count
@@ -155,14 +154,17 @@ class EntryScreen(ModalScreen[bool]):
             yield Static(self.details(), id="entry-details")
             yield Banner(id="entry-banner")
             yield Static(id="entry-keys", classes="keys")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#entry-keys", Static).update(self.keys_text())
 
     def keys_text(self) -> str:
-        return (_("P: see receipt · R: reprint · V: void · Esc: back") if self.can_void()
+        keys = (_("P: see receipt · R: reprint · V: void · Esc: back") if self.can_void()
                 else _("P: see receipt · R: reprint · Esc: back"))
+        if self.can_repeat():
+            keys += "\n" + _("S: sell again (a new sale, confirmed as usual)")
+        return keys
 
     def details(self) -> Text:
         from pos.receipt_layout import local_time
@@ -199,15 +201,26 @@ class EntryScreen(ModalScreen[bool]):
     def can_void(self) -> bool:
         return self.view.entry.kind == "sale" and not self.view.voided_by
 
+    def can_repeat(self) -> bool:
+        return self.view.entry.kind == "sale"
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "void":
             return self.can_void() and not self.busy
+        if action == "repeat":
+            return self.can_repeat() and not self.busy
         if action in ("reprint", "preview"):
             return None if self.busy else True
         return True
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
+
+    async def action_repeat(self) -> None:
+        """A regular customer's weekly top-up: a new draft with this sale's operator, phone
+        and amount on the sale screen; the ID and payment are asked again, then confirmed."""
+        if self.can_repeat() and not self.busy:
+            await self.app.repeat_sale(self.view.entry)  # type: ignore[attr-defined]
 
     def action_preview(self) -> None:
         """The receipt as printed (or as it will print), on screen; R there prints a copy."""
@@ -291,3 +304,7 @@ class EntryScreen(ModalScreen[bool]):
                 text + " " + _("PRINTER FAULT: {error}", error=outcome.error), "error")
         else:
             self.query_one(Banner).show(text, "ok")
+        # The void slip as printed: decoded from the bytes the printer got (or will get).
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        self.app.push_screen(ReceiptScreen(result.ticket, None, title=_("Void slip")))

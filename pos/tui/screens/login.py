@@ -5,20 +5,29 @@ Shown before the ledger is open (the app opens it in a thread behind this screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos.i18n import _
-from pos.tui.widgets import TopBar
+from pos.tui.widgets import KeyFooter, TopBar
 
 if TYPE_CHECKING:
     from pos.services import ClerkView
+
+
+@dataclass(frozen=True)
+class KnownClerk:
+    """A name on the list before the ledger is open (read from its file at start-up)."""
+
+    name: str
+    is_manager: bool
 
 
 class LoginScreen(Screen[None]):
@@ -29,8 +38,9 @@ class LoginScreen(Screen[None]):
     def __init__(self, locked_by: ClerkView | None = None) -> None:
         super().__init__()
         self.locked_by = locked_by
-        self.clerks: list[ClerkView] = []
+        self.clerks: list[Any] = []  # ClerkView, or KnownClerk until the ledger is open
         self._busy = False
+        self._pending: tuple[str, str] | None = None  # name, PIN typed before the ledger opened
 
     def compose(self) -> ComposeResult:
         yield TopBar(_("Locked") if self.locked_by else _("Login"))
@@ -45,7 +55,7 @@ class LoginScreen(Screen[None]):
             yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin",
                         placeholder=_("4 to 8 digits"), select_on_focus=False)
             yield Static(_("Opening the ledger…"), id="login-message", classes="message")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#clerks").disabled = True
@@ -69,6 +79,13 @@ class LoginScreen(Screen[None]):
         self._message(_("The ledger could not be opened: {error}", error=message) + "\n"
                       + _("Ctrl+Q quits."), error=True)
 
+    def clerks_peeked(self, found: list[tuple[str, bool]]) -> None:
+        """The names read from the ledger file while the ledger opens: the clerk may pick a
+        name and type the PIN now; Enter is answered once the ledger is open."""
+        if self.clerks:
+            return
+        self._show_clerks([KnownClerk(name, manager) for name, manager in found])
+
     async def _clerks_loaded(self, found: tuple[bool, list[ClerkView]]) -> None:
         has_clerks, clerks = found
         if not has_clerks:
@@ -76,6 +93,19 @@ class LoginScreen(Screen[None]):
 
             await self.app.switch_screen(FirstRunScreen())
             return
+        names = self.query_one("#clerks", OptionList)
+        if self.clerks and [c.name for c in self.clerks] == [c.name for c in clerks]:
+            self.clerks = clerks  # the same list, now from the open ledger: keep the cursor
+        else:
+            chosen = (self.clerks[names.highlighted].name if self.clerks
+                      and names.highlighted is not None else None)
+            self._show_clerks(clerks, chosen)
+        if self._pending is not None:
+            name, pin = self._pending
+            self._pending = None
+            self._check(name, pin)
+
+    def _show_clerks(self, clerks: list[Any], chosen: str | None = None) -> None:
         self.clerks = clerks
         names = self.query_one("#clerks", OptionList)
         names.clear_options()
@@ -84,11 +114,16 @@ class LoginScreen(Screen[None]):
         names.disabled = False
         self.query_one("#pin").disabled = False
         start = 0
-        if self.locked_by is not None:
-            start = next((i for i, c in enumerate(clerks) if c.name == self.locked_by.name), 0)
+        wanted = chosen or (self.locked_by.name if self.locked_by is not None else None)
+        if wanted is not None:
+            start = next((i for i, c in enumerate(clerks) if c.name == wanted), 0)
         names.highlighted = start
-        names.focus()
-        self._message(_("Choose your name (↑↓, Enter), then type your PIN."))
+        pin = self.query_one("#pin", Input)
+        if not pin.has_focus:
+            names.focus()
+        if not self._busy:
+            self._message(_("Choose your name (↑↓, Enter), then type your PIN."))
+        self.app.login_ready()  # type: ignore[attr-defined]
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -113,6 +148,14 @@ class LoginScreen(Screen[None]):
         index = names.highlighted if names.highlighted is not None else 0
         name = self.clerks[index].name
         pin = event.value
+        self._busy = True
+        if self.app.shop is None:  # type: ignore[attr-defined]
+            self._pending = (name, pin)  # answered when the ledger is open
+            self._message(_("Opening the ledger…"))
+            return
+        self._check(name, pin)
+
+    def _check(self, name: str, pin: str) -> None:
         shop = self.app.shop  # type: ignore[attr-defined]
         self._busy = True
         self._message(_("Checking…"))

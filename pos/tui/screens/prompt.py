@@ -13,10 +13,11 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.widgets import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class PromptScreen(ModalScreen[Any]):
                             select_on_focus=False)
             yield Static(_("Enter: next / accept · Esc: cancel"), id="prompt-message",
                          classes="message")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         first = next((f for f in self.fields if not f.value), self.fields[0])

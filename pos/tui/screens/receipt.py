@@ -14,25 +14,33 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def preview_text(data: bytes) -> Text:
-    """ESC/POS bytes → what the paper shows, barcode drawn with block characters."""
+    """ESC/POS bytes → what the paper shows, barcode drawn with block characters where the
+    paper prints it: above its human-readable line (the ticket), before the footer."""
     from receipts import barcode_text, decode
 
     text = Text()
     for number, receipt in enumerate(decode(data)):
         if number:
             text.append("\n" + "✂ " + "-" * 44 + "\n")
-        text.append("\n".join(receipt.lines))
+        lines: list[tuple[str, str]] = [(line, "") for line in receipt.lines]
         for value in receipt.barcodes:
             bars = barcode_text(value)
-            text.append(f"\n{bars}\n{bars}\n{value}", style="bold")
+            at = next((i for i in range(len(lines) - 1, -1, -1)
+                       if lines[i][0].strip() == value and not lines[i][1]), None)
+            if at is None:  # no human-readable line printed: at the end, with the value
+                lines.extend([(bars, "bold"), (bars, "bold"), (value, "bold")])
+            else:
+                lines[at:at + 1] = [(bars, "bold"), (bars, "bold"), (lines[at][0], "bold")]
+        for n, (line, style) in enumerate(lines):
+            text.append(("\n" if n else "") + line, style=style)
     return text
 
 
@@ -61,7 +69,7 @@ class ReceiptScreen(Screen[None]):
         yield Static(id="receipt-head", classes="receipt-head")
         with VerticalScroll(id="receipt-scroll"):
             yield Static(id="receipt-preview")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         head = Text(_("Ticket {ticket}", ticket=self.ticket) if self.from_history

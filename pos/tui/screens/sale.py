@@ -7,24 +7,33 @@ Ctrl+N starts over. The phone is always shown large and grouped for the customer
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Static
+from textual.widgets import Digits, Static
 
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.sale_form import ORDER, Row, SaleForm
-from pos.tui.widgets import Banner, TopBar
+from pos.tui.widgets import Banner, KeyFooter, TopBar, release_render_caches
 
 if TYPE_CHECKING:
     from pos.services import ClerkView
 
 LABEL_WIDTH = 13
+
+
+def forward(screen: Screen[object], event: events.Key) -> None:
+    """Hand a key on to the screen now on top, as the app would have (in order, after the
+    keys already queued there)."""
+    key = events.Key(event.key, event.character)
+    key._set_forwarded()  # the app must not route it again when it bubbles up
+    (screen.focused or screen).post_message(key)
 
 
 class FieldRow(Static):
@@ -40,8 +49,8 @@ class FieldRow(Static):
         text.append(marker + row.label.ljust(LABEL_WIDTH - 2), style="bold" if row.current
                     else "")
         text.append(row.value or ("…" if row.current else ""), style="bold")
-        if row.hint:
-            text.append("\n" + " " * LABEL_WIDTH + row.hint, style="dim")
+        for hint in row.hint.splitlines():  # each on its own line: none wraps mid-phrase
+            text.append("\n" + " " * LABEL_WIDTH + hint, style="dim")
         if row.error:
             text.append("\n" + " " * LABEL_WIDTH + "✖ " + row.error)
         self.update(text)
@@ -64,7 +73,7 @@ class SaleScreen(Screen[None]):
                 yield FieldRow(id=f"row-{name}", classes="field-row")
                 if name == "phone":
                     yield Digits("", id="phone-big")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.redraw()
@@ -93,6 +102,14 @@ class SaleScreen(Screen[None]):
         self.refresh_header()
         self.redraw()
 
+    def repeat(self, operator: Any, phone: str, amount: Decimal, ticket: str) -> None:
+        """A new draft repeating a past sale: on at the document, confirmed as usual."""
+        self.start_over()
+        self.form.repeat(operator, phone, amount)
+        self.query_one(Banner).show(_("Repeating {ticket}: check the ID and take the payment.",
+                                      ticket=ticket))
+        self.redraw()
+
     def start_with(self, key: str) -> None:
         """A new sale whose first key was typed on the receipt screen (the operator)."""
         self.start_over()
@@ -102,17 +119,43 @@ class SaleScreen(Screen[None]):
     # -- keys ----------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        if event.key == "backspace":
-            self.form.backspace()
-        elif event.key == "space":
-            pass  # "987 654 321" typed with spaces: the grouping is ours
-        elif event.is_printable and event.character and len(event.character) == 1:
-            self.form.type(event.character)
-        else:
-            return
+        """Every key of the sale, handled here in arrival order.
+
+        Enter, Esc and the F-keys are handled here too, not through bindings: a binding
+        runs only after the key bubbles back up to the app, behind keys that arrived with it
+        (`20`, Enter, `4…` sent together gave S/ 204). A key that reaches this screen after
+        it pushed another one on top (a burst ending in the confirmation) goes to that one.
+        """
         event.stop()
         event.prevent_default()
-        self.redraw()
+        top = self.app.screen
+        if top is not self:
+            forward(top, event)
+            return
+        self.handle(event.key, event.character)
+
+    def handle(self, key: str, character: str | None) -> None:
+        """One key, as if typed on its own."""
+        form = self.form
+        form.refused = False
+        if key == "enter":
+            self.action_next()
+        elif key == "escape":
+            self.action_back()
+        elif key.startswith("f") and key[1:].isdigit():
+            self.action_choose(int(key[1:]))
+        elif key == "backspace":
+            form.backspace()
+            self.redraw()
+        elif key == "space":
+            pass  # "987 654 321" typed with spaces: the grouping is ours
+        elif character and len(character) == 1 and character.isprintable():
+            form.type(character)
+            self.redraw()
+        elif key.startswith("ctrl+") or key in ("tab", "shift+tab"):
+            return
+        if form.refused:
+            self.app.bell()
 
     def action_next(self) -> None:
         if self.form.enter():
@@ -144,3 +187,4 @@ class SaleScreen(Screen[None]):
         """The confirm screen committed the sale: clear the form for the next one."""
         self.form.reset()
         self.redraw()
+        release_render_caches()
