@@ -958,14 +958,14 @@ MESSAGES: dict[str, str] = {
     # back office: clerks and backup (#14)
     'Deactivate': 'Desactivar',
     'Deactivate a clerk': 'Desactivar a un cajero',
-    'They can no longer log in; their sales keep their name':
-        'Ya no podrá ingresar; sus ventas conservan su nombre',
+    'They can no longer log in':
+        'Ya no podrá ingresar',
     "Reset a clerk's PIN": 'Cambiar el PIN de un cajero',
-    'A new PIN, and their wrong-PIN lockout cleared': 'Un PIN nuevo, y se quita su bloqueo',
+    'A new PIN, lockout cleared': 'PIN nuevo y sin bloqueo',
     'Backup': 'Copia',
-    'Back up the ledger': 'Copia de seguridad del registro',
-    'A consistent copy with its key and witness, to a file you name':
-        'Una copia coherente con su clave y su testigo, en el archivo que indique',
+    'Back up the ledger': 'Copia de seguridad',
+    'A copy with its key and witness':
+        'Copia con su clave y su testigo',
     'Done: {name}.': 'Listo: {name}.',
     'Write the file to copy the ledger to.': 'Escriba el archivo donde copiar el registro.',
     'Copy to (a new file)': 'Copiar a (un archivo nuevo)',

@@ -46,11 +46,11 @@ TASKS: tuple[Task, ...] = (
     Task("a", "add_clerk", N_("Clerk"), N_("Add a clerk"),
          N_("A clerk or manager with a PIN")),
     Task("d", "deactivate_clerk", N_("Deactivate"), N_("Deactivate a clerk"),
-         N_("They can no longer log in; their sales keep their name"), in_footer=False),
+         N_("They can no longer log in"), in_footer=False),
     Task("n", "reset_pin", N_("New PIN"), N_("Reset a clerk's PIN"),
-         N_("A new PIN, and their wrong-PIN lockout cleared"), in_footer=False),
+         N_("A new PIN, lockout cleared"), in_footer=False),
     Task("b", "backup", N_("Backup"), N_("Back up the ledger"),
-         N_("A consistent copy with its key and witness, to a file you name"),
+         N_("A copy with its key and witness"),
          in_footer=False),
 )
 
