@@ -389,6 +389,7 @@ class DayClose:
     _enqueue: Callable[..., int]
     _append: Callable[..., JournalEntry]
     print_job: Callable[[int], PrintOutcome]
+    render: Callable[..., bytes]
     log_event: Callable[..., None]
     today: Callable[[], date]
 
@@ -728,10 +729,19 @@ class DayClose:
         return report
 
     def report_lines(self, report: DayReport) -> list[str]:
-        """The report as plain text lines (the printed slip's content), for the screen."""
+        """The report as the paper shows it: the printer's bytes for it, decoded (the same
+        bytes a print would send); plain text lines only if the printer's profile cannot
+        render it."""
+        from pos.ledger.errors import LedgerError
         from pos.report_layout import day_report_receipt, receipt_lines
+        from receipts import decode
 
-        return receipt_lines(day_report_receipt(self.settings, report))
+        receipt = day_report_receipt(self.settings, report)
+        try:
+            data = self.render(receipt)
+        except LedgerError:
+            return receipt_lines(receipt)
+        return [line for slip in decode(data) for line in slip.lines]
 
     # -- export --------------------------------------------------------------------------
 

@@ -556,3 +556,15 @@ def test_cli_shift_reports_close_day_and_export(cli: Callable[..., Any], tmp_pat
     assert len(out.read_text(encoding="utf-8-sig").splitlines()) == 1 + 4
     assert cli("export", "--date", "25/11/2026", "--output", str(out), "--manager", "Rosa",
                env=rosa).exit_code == 2
+
+
+def test_the_screen_shows_the_paper(shop: Any, printed: Callable[[], list[Any]]) -> None:
+    """Issue 14: the X/Z shown on screen is the printed slip, decoded from the same bytes."""
+    juan, rosa = people(shop)
+    shop.open_shift(juan, D("10"), print_now=False)
+    sell(shop, "20", tendered="50")
+    x = shop.report_x(print_now=True)
+    assert shop.report_lines(x) == list(printed()[-1].lines)
+    z = shop.close_day(rosa, D("30"))
+    assert shop.report_lines(z) == list(printed()[-1].lines)
+    assert any("Código de cadena" in line for line in shop.report_lines(z))
