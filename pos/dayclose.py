@@ -38,7 +38,7 @@ from sqlmodel import Session, col, select
 from pos.domain.cash import CashFlow, CountResult, count_total, counted_cents
 from pos.domain.errors import ValidationError
 from pos.domain.money import format_money, from_cents
-from pos.domain.payment import contains_card_number
+from pos.domain.text import clean_reason
 from pos.i18n import N_, _
 from pos.ledger import journal
 from pos.ledger.models import JournalEntry
@@ -345,19 +345,6 @@ def _topup_figures(session: Session, settings: Settings, *conditions: Any) -> tu
     return tuple(operator_figures(entries, settings, float_views(session, settings)))
 
 
-def _reason(text: str) -> str:
-    """A pay-in/out reason: 3–200 printable letters, never a card number."""
-    reason = " ".join((text or "").split())
-    if len(reason) < 3 or not reason.isprintable():
-        raise ValidationError("reason", N_("Write the reason (3 letters or more)."))
-    if len(reason) > 200:
-        raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
-    if contains_card_number(reason):
-        raise ValidationError("reason", N_("Never type the full card number: only its "
-                                           "last 4 digits."))
-    return reason
-
-
 def _pieces(pieces: Mapping[int, int] | None) -> tuple[tuple[Decimal, int], ...]:
     if not pieces:
         return ()
@@ -533,7 +520,7 @@ class DayClose:
         cents = counted_cents(amount, "amount")
         if cents == 0:
             raise ValidationError("amount", N_("Enter an amount, e.g. 20 or 20.50."))
-        reason = _reason(reason)
+        reason = clean_reason(reason, N_("Write the reason (3 letters or more)."))
         signed = -cents if kind == "pay_out" else cents
 
         def work(s: Session) -> tuple[JournalEntry, int]:

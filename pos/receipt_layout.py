@@ -29,7 +29,7 @@ def shop_header(settings: Settings) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _entry_rows(entry: JournalEntry, tz: ZoneInfo) -> list[Row]:
+def entry_rows(entry: JournalEntry, tz: ZoneInfo) -> list[Row]:
     when = local_time(entry, tz)
     return [
         Row(_("Ticket"), entry.ticket),
@@ -61,7 +61,7 @@ def sale_receipt(settings: Settings, entry: JournalEntry, *, copy: bool = False)
     operators = settings.operators
     op = operators.get(entry.operator or "")
     top = Section(tuple(
-        _entry_rows(entry, tz)
+        entry_rows(entry, tz)
         + [
             Row(_("Operator"), op.name if op else (entry.operator or "")),
             Row(_("Phone"), group_phone(entry.phone or "")),
@@ -94,7 +94,7 @@ def void_receipt(settings: Settings, entry: JournalEntry, original: JournalEntry
                  copy: bool = False) -> Receipt:
     """The slip for a void: which ticket it reverses, why, and who authorised it."""
     tz = ZoneInfo(settings.shop.timezone)
-    rows = _entry_rows(entry, tz) + [
+    rows = entry_rows(entry, tz) + [
         Row(_("Voids ticket"), original.ticket),
         Row(_("Phone"), group_phone(original.phone or "")),
         Row(_("Amount"), format_money(entry.amount_cents), bold=True),

@@ -13,7 +13,7 @@ from pos.domain.payment import Method
 from pos.i18n import _
 from pos.ledger.journal import chain_code
 from pos.ledger.models import JournalEntry
-from pos.receipt_layout import local_time, shop_header
+from pos.receipt_layout import entry_rows, local_time, shop_header
 from receipts import Receipt, Row, Section
 
 if TYPE_CHECKING:
@@ -71,12 +71,8 @@ def _cash_rows(float_amount: Decimal, received: Decimal, change: Decimal, voids:
 def shift_open_receipt(settings: Settings, entry: JournalEntry) -> Receipt:
     """The slip for a shift's start: who, when, and the float put in the drawer."""
     tz = ZoneInfo(settings.shop.timezone)
-    rows = (
-        Row(_("Ticket"), entry.ticket),
-        Row(_("Date"), local_time(entry, tz).strftime("%d/%m/%Y %H:%M:%S")),
-        Row(_("Clerk"), entry.clerk),
-        Row(_("Starting cash"), format_money(entry.amount_cents), bold=True),
-    )
+    rows = (*entry_rows(entry, tz),
+            Row(_("Starting cash"), format_money(entry.amount_cents), bold=True))
     return Receipt(header=shop_header(settings), title=_("SHIFT OPEN"),
                    sections=(Section(rows),), barcode=entry.ticket,
                    footer=(_("Check code: {code}", code=entry.hash[:8]),))
@@ -180,9 +176,7 @@ def cash_movement_receipt(settings: Settings, entry: JournalEntry) -> Receipt:
     data = json.loads(entry.data or "{}")
     out = entry.kind == "pay_out"
     rows = [
-        Row(_("Ticket"), entry.ticket),
-        Row(_("Date"), local_time(entry, tz).strftime("%d/%m/%Y %H:%M:%S")),
-        Row(_("Clerk"), entry.clerk),
+        *entry_rows(entry, tz),
         Row(_("Shift"), entry.ref_ticket or ""),
         Row(_("Amount"), format_money(abs(entry.amount_cents)), bold=True),
         Row(_("Reason"), entry.reason or ""),

@@ -45,7 +45,7 @@ from pos.domain.payment import (
     wallet,
 )
 from pos.domain.phone import Phone, group_phone, parse_phone  # noqa: F401
-from pos.domain.text import refuse_card_number
+from pos.domain.text import clean_reason, refuse_card_number
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
 from pos.i18n import N_, _
 from pos.ledger import database, journal, print_queue, witness
@@ -1058,16 +1058,7 @@ class Shop(DayClose):
         """
         if not manager.is_manager:
             raise AuthError(_("{name} is not a manager.", name=manager.name))
-        reason = " ".join((reason or "").split())
-        if len(reason) < 3:
-            raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
-                                               "more)."))
-        if len(reason) > 200:
-            raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
-        refuse_card_number("reason", reason)
-        if not reason.isprintable():
-            raise ValidationError("reason", N_("Write the reason for the void (3 letters or "
-                                               "more)."))
+        reason = clean_reason(reason, N_("Write the reason for the void (3 letters or more)."))
         check_request_id(request_id)
         ticket = normalise_ticket(ticket)
 

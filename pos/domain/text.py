@@ -47,6 +47,20 @@ def refuse_card_number(field: str, value: str | None) -> None:
                                         "digits."))
 
 
+def clean_reason(text: str | None, too_short: str) -> str:
+    """A typed reason (void, pay-in/out): spaces folded, 3 to 200 printable letters, never a
+    card number. `too_short` is the msgid that says what the reason is for."""
+    reason = " ".join((text or "").split())
+    if len(reason) < 3:
+        raise ValidationError("reason", too_short)
+    if len(reason) > 200:
+        raise ValidationError("reason", N_("The reason is too long (200 letters at most)."))
+    refuse_card_number("reason", reason)
+    if not reason.isprintable():
+        raise ValidationError("reason", too_short)
+    return reason
+
+
 def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         if not _HEX_DIGEST.fullmatch(value):
