@@ -442,7 +442,7 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
     from pos.domain.money import format_money
     from pos.domain.phone import group_phone, parse_phone
     from pos.i18n import _
-    from pos.receipt_layout import local_time
+    from pos.slips import local_time
     from pos.services import normalise_ticket
 
     when = _parse_date(day)
@@ -488,7 +488,7 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
 def verify(ctx: click.Context, z_code: str | None) -> None:
     """Check every chain and every terminal's witness. Exit 1 naming the first broken ticket."""
     from pos.i18n import _
-    from pos.receipt_layout import local_time
+    from pos.slips import local_time
 
     shop = _shop(ctx)
     z_entry = shop.find_z(z_code) if z_code is not None else None
@@ -735,7 +735,7 @@ def _count(counted: str | None, count_spec: str | None) -> tuple[Any, Any]:
 
 def _echo_count(expected: Any, counted: Any) -> None:
     from pos.domain.money import format_money
-    from pos.report_layout import result_row
+    from pos.slips import result_row
 
     from pos.i18n import _
 
@@ -1009,8 +1009,7 @@ def topup_reconcile(ctx: click.Context) -> None:
 @click.pass_context
 def topup_report(ctx: click.Context, day: str | None, shop_wide: bool) -> None:
     """Per operator: sold, cost, commission earned, float left."""
-    from pos.report_layout import receipt_lines
-    from pos.topup.floats import figures_section
+    from pos.slips import figures_section, receipt_lines
     from pos.topup.service import desk
 
     shop = _shop(ctx)
