@@ -16,9 +16,9 @@ from typing import Any
 
 from pos.domain.money import format_money, from_cents
 
-# The columns of a journal entry, in the ledger's order (pos/ledger/models.py).
+# The columns of a journal entry (pos/ledger/models.py), its database id left out.
 ENTRY_FIELDS = (
-    "id", "series", "seq", "ticket", "kind", "created_at", "business_date", "clerk",
+    "series", "seq", "ticket", "kind", "created_at", "business_date", "clerk",
     "operator", "phone", "amount_cents", "method", "tendered_cents", "change_cents",
     "card_brand", "card_last4", "card_auth", "op_number", "id_type", "id_masked", "id_digest",
     "id_number", "ref_ticket", "reason", "request_id", "data", "period", "prev_hash", "hash",
@@ -29,7 +29,6 @@ ENTRY_FIELDS = (
 class Entry:
     """One journal entry (a sale, a void, a shift event, a pay-in/out, a Z...)."""
 
-    id: int | None
     series: str
     seq: int
     ticket: str

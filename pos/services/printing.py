@@ -27,6 +27,7 @@ from pos.ledger.errors import LedgerError
 from pos.ledger.models import JournalEntry, PrintJob
 from pos.services.ports import Printer
 from pos.services.terminal import Terminal, db_reason, find_row
+from pos.topup.service import sale_topup
 
 if TYPE_CHECKING:
     from receipts import Receipt
@@ -100,8 +101,6 @@ class Printing:
 
     def entry_receipt(self, s: Session, row: JournalEntry, *, copy: bool = False) -> Receipt:
         """The slip of a sale or a void; a ValidationError for entries that have none."""
-        from pos.topup.service import sale_topup  # lazy: pos.topup imports pos.services
-
         settings, entry = self.terminal.settings, self.terminal.entry(row)
         if row.kind == "sale":
             status = self.topup_status(row.ticket) if sale_topup(row) is not None else None
