@@ -16,11 +16,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
 
+import receipts  # receipts.send looked up at each call: tests may stand a stuck printer in
+from receipts import PrinterConfig, PrinterStatus
 from pos.topup.gateway import Answer, Gateway, State, TopupRequest
 
 if TYPE_CHECKING:
-    from receipts import PrinterConfig, PrinterStatus
-
     from pos.config import Settings
 
 TopupGateway = Gateway  # the port as pos.topup defines it: send, query, balance
@@ -71,8 +71,6 @@ class ReceiptPrinter:
         return self.config().checks_status
 
     def config(self) -> PrinterConfig:
-        from receipts import PrinterConfig  # lazy: receipts stays off the start-up path
-
         p = self.settings.printer
         return PrinterConfig(kind=p.kind, path=str(self.settings.printer_path), host=p.host,
                              port=p.port, timeout=p.timeout, usb_vendor=p.usb_vendor,
@@ -82,8 +80,6 @@ class ReceiptPrinter:
                              status_check=p.status_check)
 
     def send(self, data: bytes) -> PrinterStatus | None:
-        import receipts  # lazy: python-escpos loads on the first print, not at start-up
-
         return receipts.send(self.config(), data)
 
 

@@ -18,6 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
 
+from receipts import PrinterError, Receipt, copy_banner, decode, render, test_page
+from receipts.render import WidthError, layout
+
 from pos import slips
 from pos.domain.errors import ValidationError
 from pos.domain.results import PrinterTestResult, PrintJobView, PrintOutcome
@@ -30,8 +33,6 @@ from pos.services.terminal import Terminal, db_reason, find_row
 from pos.topup.service import sale_topup
 
 if TYPE_CHECKING:
-    from receipts import Receipt
-
     from pos.topup.service import TopupStatus
 
 _PRINT_JOB_TABLE = SQLModel.metadata.tables["print_job"]
@@ -81,8 +82,6 @@ class Printing:
 
     def render(self, receipt: Receipt, *, kick: bool = False) -> bytes:
         """ESC/POS bytes for the configured printer; LedgerError if its profile is unknown."""
-        from receipts import render  # lazy: python-escpos loads on the first render
-        from receipts.render import WidthError
 
         printer = self.terminal.settings.printer
         try:
@@ -149,7 +148,6 @@ class Printing:
             except LedgerError as exc:
                 # A wrong [printer] profile must not stop a shift, a void or a Z: the slip is
                 # kept, rendered for the generic profile, and waits in the queue as failed.
-                from receipts import render  # lazy: see render()
 
                 data = render(receipt)
                 status, error = "failed", str(exc)[:300]
@@ -169,7 +167,6 @@ class Printing:
         Never raises. A job another process holds is skipped; a job that may already be on
         paper (unconfirmed, or left 'sending' by a crash) is printed only as a COPIA.
         """
-        from receipts import PrinterError  # lazy: see render()
 
         terminal = self.terminal
         try:
@@ -243,7 +240,6 @@ class Printing:
                     return self.render(self.entry_receipt(s, row, copy=True)), None
                 if job.kind == "reprint" and job.data is not None:
                     return job.data, None  # already a COPIA
-                from receipts import copy_banner  # lazy: see render()
 
                 return copy_banner(_("COPY")) + (job.data or b""), None
             if job.data is not None:
@@ -345,8 +341,6 @@ class Printing:
     def printer_test(self) -> PrinterTestResult:
         """Print the test page (Spanish characters, width ruler, barcode, cut) straight to the
         printer, outside the queue, and report the printer's status answer."""
-        from receipts import PrinterError, test_page  # lazy: see render()
-        from receipts.render import layout
 
         settings = self.terminal.settings
         printer = settings.printer
@@ -380,7 +374,6 @@ class Printing:
         """A slip as the paper shows it: the printer's bytes for it, decoded (the same bytes
         a print would send); plain text lines only if the printer's profile cannot render
         it."""
-        from receipts import decode  # lazy: see render()
 
         try:
             data = self.render(receipt)
