@@ -140,3 +140,14 @@ def test_the_shop_is_wired_from_parts_sharing_one_terminal(shop: Any,
     assert shop.sales.terminal is shop.day.terminal is shop.clerks_uc.terminal is terminal
     assert shop.integrity.terminal is terminal and shop.printing.printer is printer
     assert shop.sales.printing is shop.day.printing is shop.printing
+
+
+def test_the_x_on_screen_is_the_x_on_paper(shop: Any, printer: FakePrinter) -> None:
+    """One module says what the slip says: the screen's lines are the printed bytes decoded."""
+    _sell(shop)
+    printer.sent.clear()
+    report = shop.report_x(print_now=True)
+    assert report.print_outcome is not None and report.print_outcome.printed
+    (paper,) = printer.receipts()
+    assert shop.report_lines(report) == list(paper.lines)
+    assert report.sales_count == 1 and report.sales_total == Decimal("20.00")
