@@ -114,11 +114,11 @@ def _sell_step(shop: Any, with_receipt: bool) -> Callable[[int], None]:
 
     def lean(i: int) -> None:
         # The same sale without rendering the receipt and queueing its print job.
-        shop._enqueue = lambda *a, **k: 0
+        shop.printing.enqueue = lambda *a, **k: 0
         try:
             step(i)
         finally:
-            del shop._enqueue
+            del shop.printing.enqueue
 
     return lean
 
@@ -140,11 +140,11 @@ def run(runs: int = RUNS, warmup: int = WARMUP) -> dict[str, Any]:
                 sell_ms.append(_median_ms(sell, runs // rounds, warmup))
                 lean_ms.append(_median_ms(sell_no_print, runs // rounds, warmup))
                 # The rejected design: fsync the witness line on the sell path itself.
-                shop._witness.inline_sync = True
+                shop.terminal.witness.inline_sync = True
                 try:
                     inline_ms.append(_median_ms(sell, runs // rounds, warmup))
                 finally:
-                    shop._witness.inline_sync = False
+                    shop.terminal.witness.inline_sync = False
         finally:
             shop.close()
     baseline = statistics.median(bare_ms)

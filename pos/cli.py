@@ -406,7 +406,7 @@ def _warn_receipt(outcome: Any, ticket: str) -> None:
 def void(ctx: click.Context, ticket: str, reason: str, manager: ClerkView,
          airtime: str | None) -> None:
     """Void a sale with a reversing entry (manager only)."""
-    from pos.services import normalise_ticket
+    from pos.domain.ticket import normalise_ticket
 
     ticket = normalise_ticket(ticket)
     result = _shop(ctx).void(ticket, reason, manager, airtime=airtime)
@@ -439,11 +439,9 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
             by_id: bool, id_stdin: bool) -> None:
     """Sales and voids, newest first (tab-separated)."""
     from pos.domain.identity import parse_id_spec
-    from pos.domain.money import format_money
     from pos.domain.phone import group_phone, parse_phone
+    from pos.domain.ticket import normalise_ticket
     from pos.i18n import _
-    from pos.receipt_layout import local_time
-    from pos.services import normalise_ticket
 
     when = _parse_date(day)
     # An empty filter is a mistake, not "no filter": check every given value.
@@ -475,8 +473,8 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
         status = _("voided by {ticket}", ticket=row.voided_by) if row.voided_by else (
             _("voids {ticket}", ticket=e.ref_ticket) if e.kind == "void" else "")
         click.echo("\t".join([
-            e.ticket, local_time(e, shop.tz).strftime("%Y-%m-%d %H:%M:%S"), e.kind, e.clerk,
-            e.operator or "", group_phone(e.phone or ""), format_money(e.amount_cents),
+            e.ticket, e.time_text, e.kind, e.clerk,
+            e.operator or "", group_phone(e.phone or ""), e.amount_text,
             e.method or "", status,
         ]).rstrip())
 
@@ -488,7 +486,6 @@ def history(ctx: click.Context, day: str | None, phone: str | None, ticket: str 
 def verify(ctx: click.Context, z_code: str | None) -> None:
     """Check every chain and every terminal's witness. Exit 1 naming the first broken ticket."""
     from pos.i18n import _
-    from pos.receipt_layout import local_time
 
     shop = _shop(ctx)
     z_entry = shop.find_z(z_code) if z_code is not None else None
@@ -501,7 +498,7 @@ def verify(ctx: click.Context, z_code: str | None) -> None:
     if z_entry is not None:
         click.echo(_("The Z {ticket} of {date} has this chain code: the ledger up to it is the "
                      "one printed on that paper.", ticket=z_entry.ticket,
-                     date=local_time(z_entry, shop.tz).strftime("%Y-%m-%d %H:%M")))
+                     date=z_entry.at.strftime("%Y-%m-%d %H:%M")))
     for note in result.notes:
         click.echo(_("Note: {note}", note=note), err=True)
     if result.unchecked:
@@ -735,7 +732,7 @@ def _count(counted: str | None, count_spec: str | None) -> tuple[Any, Any]:
 
 def _echo_count(expected: Any, counted: Any) -> None:
     from pos.domain.money import format_money
-    from pos.report_layout import result_row
+    from pos.slips import result_row
 
     from pos.i18n import _
 
@@ -1009,8 +1006,7 @@ def topup_reconcile(ctx: click.Context) -> None:
 @click.pass_context
 def topup_report(ctx: click.Context, day: str | None, shop_wide: bool) -> None:
     """Per operator: sold, cost, commission earned, float left."""
-    from pos.report_layout import receipt_lines
-    from pos.topup.floats import figures_section
+    from pos.slips import figures_section, receipt_lines
     from pos.topup.service import desk
 
     shop = _shop(ctx)

@@ -75,6 +75,7 @@ def parse_document(doc_type: DocType | str, number: str, field: str = "id_number
         if not (len(raw) in (8, 9) and raw[:8].isdigit() and (not check or check.isalnum())):
             raise ValidationError(field, N_("A DNI has 8 digits."))
         if len(raw) == 9:  # 8 digits + the check digit printed on the card
+            # lazy: python-stdnum loads on the first 9-digit DNI, not at the app's start-up
             from stdnum.exceptions import ValidationError as StdnumError
             from stdnum.pe import cui
 

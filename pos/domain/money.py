@@ -48,7 +48,7 @@ def from_cents(cents: int) -> Decimal:
 
 def format_money(amount: Decimal | int, locale: str | None = None) -> str:
     """`S/ 1,234.50` — the sol with two decimals, grouped per locale (Babel)."""
-    from pos.i18n import babel_locale
+    from pos.i18n import babel_locale  # lazy: pos.i18n loads the catalogue module
 
     value = from_cents(amount) if isinstance(amount, int) else amount
     return _format_money(value, locale or babel_locale())
@@ -57,7 +57,7 @@ def format_money(amount: Decimal | int, locale: str | None = None) -> str:
 @lru_cache(maxsize=4096)
 def _format_money(value: Decimal, locale: str) -> str:
     # Cached: Babel's formatter costs ~40 µs a call and a receipt has several amounts.
-    from babel.numbers import format_decimal
+    from babel.numbers import format_decimal  # lazy: Babel loads on the first amount shown
 
     sign = "-" if value < 0 else ""
     digits = format_decimal(abs(value), format="#,##0.00", locale=locale)

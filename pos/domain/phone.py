@@ -50,7 +50,7 @@ def parse_phone(text: str, field: str = "phone") -> Phone:
         )
     if not digits.startswith("9"):
         raise ValidationError(field, N_("A mobile number starts with 9."))
-    import phonenumbers
+    import phonenumbers  # lazy: ~50 ms of metadata, off the app's start-up
 
     number = phonenumbers.parse(digits, "PE")
     if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (

@@ -29,7 +29,7 @@ MACHINE_FIELDS = frozenset({
 
 def contains_card_number(text: str) -> bool:
     """True if `text` holds a 13–19 digit run that passes the Luhn check (a full card number)."""
-    from stdnum import luhn
+    from stdnum import luhn  # lazy: python-stdnum stays off the app's start-up
 
     for run in _DIGIT_RUN.findall(text or ""):
         digits = re.sub(r"\D", "", run)

@@ -10,12 +10,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from pos.domain.results import ClerkView
 from pos.i18n import _
-from pos.ledger.errors import ChainBroken
+from pos.ledger.errors import AuthError, ChainBroken
 from pos.ledger.models import Clerk, EventEntry
 
 # scrypt cost: ~40 ms a check here, cheap for a login, expensive for guessing a 4–6 digit PIN.
 _N, _R, _P = 2**14, 8, 1
+
+
+def require_manager(who: ClerkView) -> None:
+    """THE manager check: manager-only acts (voids, pay-outs, the Z, a count beyond
+    tolerance, a clock confirmation, accepting the ledger, restocking a float) need `who`
+    to have logged in as a manager."""
+    if not who.is_manager:
+        raise AuthError(_("{name} is not a manager.", name=who.name))
 
 
 def hash_pin(pin: str) -> str:

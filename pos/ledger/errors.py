@@ -17,3 +17,7 @@ class ChainBroken(LedgerError):
     def __init__(self, ticket: str, reason: str) -> None:
         self.ticket, self.reason = ticket, reason
         super().__init__(f"{ticket}: {reason}")
+
+
+class AuthError(LedgerError):
+    """Wrong clerk name or PIN, or not allowed."""

@@ -21,12 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from pos.domain.money import format_money, from_cents
-from pos.i18n import _
+from pos.domain.money import from_cents
 from pos.ledger.models import JournalEntry
 
 if TYPE_CHECKING:
-    from receipts import Section
 
     from pos.config import Settings
 
@@ -181,22 +179,3 @@ def account_of(settings: Settings, operator: str) -> str:
     """The distributor account an operator's top-ups are bought from."""
     own = settings.topup.operators.get(operator)
     return (own.account if own and own.account else None) or settings.topup.account
-
-
-def figures_section(figures: list[OperatorFigures], settings: Settings) -> Section:
-    """The Z / shop report section: per operator sold, cost, commission, float left."""
-    from receipts import Row, Section
-
-    rows: list[Row] = []
-    for f in figures:
-        op = settings.operators.get(f.operator)
-        rows.append(Row(f"{op.name if op else f.operator} ({f.count})", format_money(f.sold),
-                        bold=True))
-        rows.append(Row("  " + _("Cost"), format_money(f.cost)))
-        rows.append(Row("  " + _("Commission"), format_money(f.commission)))
-        if f.float_left is not None:
-            rows.append(Row("  " + _("Float left ({account})", account=f.account),
-                            format_money(f.float_left)))
-    if not rows:
-        rows.append(Row(_("No confirmed top-ups")))
-    return Section(tuple(rows), title=_("Top-ups through the distributor"))

@@ -24,11 +24,14 @@ from sqlalchemy import exists, literal
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from pos.domain.entry import Entry
 from pos.domain.errors import ValidationError
+from pos.domain.ticket import normalise_ticket
 from pos.domain.money import format_money, from_cents
 from pos.i18n import N_, _
 from pos.ledger import journal
-from pos.ledger.errors import LedgerError
+from pos.ledger.clerks import require_manager
+from pos.ledger.errors import AuthError, LedgerError
 from pos.ledger.models import JournalEntry
 from pos.topup.floats import (
     account_of,
@@ -37,6 +40,7 @@ from pos.topup.floats import (
     entry_data,
     float_views,
 )
+from pos.slips import refund_slip
 from pos.topup.gateway import Answer, Gateway, State, TopupRequest
 
 if TYPE_CHECKING:
@@ -180,10 +184,8 @@ class TopupDesk:
     # -- reading ---------------------------------------------------------------------------
 
     def status(self, ticket: str) -> TopupStatus:
-        from pos.services import normalise_ticket
-
         ticket = normalise_ticket(ticket)
-        with self.shop._reader() as s:
+        with self.shop.terminal.reader() as s:
             sale = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
             if sale is None or sale.kind != "sale":
                 raise ValidationError("ticket", N_("Ticket {ticket} is not a sale."),
@@ -197,7 +199,7 @@ class TopupDesk:
         # the unique request-id index), so only the pending rows come back.
         no_outcome = ~exists().where(
             col(outcome.request_id) == literal("topup:") + col(JournalEntry.ticket))
-        with self.shop._reader() as s:
+        with self.shop.terminal.reader() as s:
             sales = s.exec(select(JournalEntry).where(
                 JournalEntry.kind == "sale", col(JournalEntry.data).is_not(None), no_outcome)
                 .order_by(col(JournalEntry.created_at), col(JournalEntry.id))).all()
@@ -290,16 +292,15 @@ class TopupDesk:
                 amount_cents=-sale.amount_cents, method=sale.method, ref_ticket=sale.ticket,
                 reason=_("Top-up failed: {reason}", reason=reason)[:200],
                 data=journal.canonical_json({"topup_refund": True, "account": account}))
-            from pos.topup.slips import refund_slip
-
-            job = shop._enqueue(s, void.ticket, "void", refund_slip(shop.settings, void, sale))
+            slip = refund_slip(shop.settings, shop.terminal.entry(void), shop.terminal.entry(sale))
+            job = shop.printing.enqueue(s, void.ticket, "void", slip)
             journal.append_event(s, shop.key, series=shop.series, kind="topup_refund",
                                  detail=f"{void.ticket} refunds {sale.ticket}: {reason}",
                                  now=shop.clock())
             return True, job
 
         try:
-            recorded, job_id = shop._write(work)
+            recorded, job_id = shop.terminal.write(work)
         except LedgerError:
             # Another terminal wrote the outcome between our check and our insert (the request
             # id is unique across the ledger): theirs stands.
@@ -315,7 +316,7 @@ class TopupDesk:
     def _low_float_warning(self, account: str, used: Decimal) -> str | None:
         """The clerk is told at every top-up while the float is low; the owner's event log
         records the top-up that crossed the level."""
-        with self.shop._reader() as s:
+        with self.shop.terminal.reader() as s:
             view = float_views(s, self.shop.settings).get(account)
         if view is None or not view.low:
             return None
@@ -332,15 +333,13 @@ class TopupDesk:
         "Did not arrive" refunds the customer: money out of the drawer, so a manager says it
         (a clerk could otherwise deliver the airtime, mark it failed and keep the refund)."""
         if failed and not clerk.is_manager:
-            from pos.services import AuthError
-
             raise AuthError(_("{name} is not a manager: a refund for a top-up that did not "
                               "arrive needs a manager's PIN.", name=clerk.name))
         status = self.status(ticket)
         if status.state != PENDING:
             raise ValidationError("ticket", N_("The top-up of {ticket} is not pending ({state})."),
                                   ticket=status.ticket, state=_(STATE_LABELS[status.state]))
-        sale = self.shop.entry(status.ticket)
+        sale = self.shop.sales.entry_row(status.ticket)
         if failed:
             answer = Answer(State.FAILED, reason=reason or _("did not arrive (clerk)"),
                             code="not_arrived")
@@ -358,7 +357,7 @@ class TopupDesk:
             col(JournalEntry.kind).in_(("topup_ok", "void")))
         if series is not None:
             query = query.where(JournalEntry.series == series)
-        with self.shop._reader() as s:
+        with self.shop.terminal.reader() as s:
             entries = s.exec(query).all()
             return operator_figures(entries, self.shop.settings, float_views(s, self.shop.settings))
 
@@ -379,7 +378,7 @@ class TopupDesk:
                 answer = Answer(State.FAILED, code="never_received",
                                 reason=_("the distributor never received it"))
             if answer.final:
-                outcomes.append(self.record(self.shop.entry(status.ticket), answer))
+                outcomes.append(self.record(self.shop.sales.entry_row(status.ticket), answer))
         return outcomes
 
 
@@ -419,12 +418,8 @@ def _make_gateway(settings: Settings, kind: str) -> Gateway:
 
 
 def desk(shop: Shop) -> TopupDesk:
-    """The shop's top-up desk (one per Shop, made on first use)."""
-    found = shop.__dict__.get("_topup_desk")
-    if found is None:
-        found = TopupDesk(shop)
-        shop.__dict__["_topup_desk"] = found
-    return found
+    """The shop's top-up desk (one per Shop, wired in pos.services)."""
+    return shop.topups
 
 
 # -- voids ------------------------------------------------------------------------------------
@@ -453,12 +448,9 @@ def void_fields(s: Session, original: JournalEntry, airtime: str | None) -> dict
 # -- float ------------------------------------------------------------------------------------
 
 def restock(shop: Shop, manager: ClerkView, account: str, amount: Decimal, rate: Decimal, *,
-            reported: Decimal | None = None) -> JournalEntry:
+            reported: Decimal | None = None) -> Entry:
     """A manager records money put into a distributor account and its commission rate."""
-    from pos.services import AuthError
-
-    if not manager.is_manager:
-        raise AuthError(_("{name} is not a manager.", name=manager.name))
+    require_manager(manager)
     account = (account or "").strip()
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,20}", account):
         raise ValidationError("account", N_("The account name has 1 to 20 letters or digits."))
@@ -476,12 +468,12 @@ def restock(shop: Shop, manager: ClerkView, account: str, amount: Decimal, rate:
                                     now=shop.clock(), tz=shop.tz, clerk=manager.name,
                                     data=journal.canonical_json(data))
 
-    entry = shop._write(work)
+    entry = shop.terminal.write(work)
     shop.log_event("float_restock", f"{account}: {amount} at {rate}%")
-    return entry
+    return shop.terminal.entry(entry)
 
 
 def floats(shop: Shop) -> dict[str, Any]:
     """Every distributor account's float (FloatView by name)."""
-    with shop._reader() as s:
+    with shop.terminal.reader() as s:
         return float_views(s, shop.settings)

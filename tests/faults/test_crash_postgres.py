@@ -165,21 +165,21 @@ def test_connection_dies_inside_a_sale(cut: str, pg_server: Any, pg_url: str, pg
 def test_server_dies_after_commit_before_printing(pg_server: Any, pg_url: str, pg_shop: Any,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The sale is kept: the clerk must get its ticket (receipt waiting), not an error."""
-    from pos.services import Shop
+    from pos.services.printing import Printing
 
     if not pg_server.can_restart:
         pytest.skip("an external server (POS_TEST_PG_URL) cannot be stopped by the tests")
-    original = Shop.print_job
+    original = Printing.print_job
 
     def stop_then_print(self: Any, job_id: int) -> Any:
         pg_server.stop()
         return original(self, job_id)
 
-    monkeypatch.setattr(Shop, "print_job", stop_then_print)
+    monkeypatch.setattr(Printing, "print_job", stop_then_print)
     try:
         result = _sell(pg_shop)
     finally:
-        monkeypatch.setattr(Shop, "print_job", original)
+        monkeypatch.setattr(Printing, "print_job", original)
         pg_server.start()
     assert result.ticket == "R001-00000002"
     assert result.print_outcome is not None and not result.print_outcome.printed

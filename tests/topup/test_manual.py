@@ -97,7 +97,8 @@ def test_operator_figures_for_reports(open_shop: Any, aggregator: Any) -> None:
     from sqlmodel import select
 
     from pos.ledger.models import JournalEntry
-    from pos.topup.floats import figures_section, operator_figures
+    from pos.slips import figures_section
+    from pos.topup.floats import operator_figures
     from pos.topup.service import floats
 
     shop = open_shop(http_topup(aggregator.url))

@@ -169,7 +169,7 @@ class DayScreen(Screen[None]):
             return shop.close_shift(clerk, counted, pieces=pieces, manager=manager)
 
         def done(closed: Any) -> None:
-            from pos.report_layout import result_row
+            from pos.slips import result_row
 
             if closed is None:
                 return

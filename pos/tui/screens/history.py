@@ -20,7 +20,7 @@ from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def entry_time(shop: Any, entry: Any) -> str:
-    from pos.receipt_layout import local_time
+    from pos.slips import local_time
 
     return local_time(entry, shop.tz).strftime("%H:%M")
 
@@ -167,7 +167,7 @@ class EntryScreen(ModalScreen[bool]):
         return keys
 
     def details(self) -> Text:
-        from pos.receipt_layout import local_time
+        from pos.slips import local_time
         from pos.services import Method, format_money, group_phone
 
         shop = self.app.shop  # type: ignore[attr-defined]
