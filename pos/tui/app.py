@@ -19,12 +19,14 @@ from textual.screen import Screen
 
 from pos.i18n import _, field_label, set_locale
 from pos.tui import keymap
+from pos.tui.base import PromptField
 from pos.tui.screens.login import LoginScreen
-from pos.tui.screens.prompt import PromptField, PromptScreen
+from pos.tui.screens.prompt import PromptScreen
 
 if TYPE_CHECKING:
     from pos.config import Settings
-    from pos.services import ClerkView, Shop
+    from pos.domain.sale import SaleDraft
+    from pos.services import ClerkView, SaleResult, Shop
     from pos.tui.screens.sale import SaleScreen
 
 ShopFactory = Callable[["Settings"], "Shop"]
@@ -201,7 +203,7 @@ class PosApp(App[int]):
         if sale is not None:  # another clerk: their own, fresh sale
             while self.screen is not sale:
                 await self.pop_screen()
-            sale.start_over(clerk)  # type: ignore[attr-defined]  # narrowed to Screen above
+            sale.start_over(clerk)
             return
         await self.switch_screen(SaleScreen(clerk))
         self.check_till()
@@ -259,12 +261,59 @@ class PosApp(App[int]):
             self.notify(_("Shift {ticket} opened.", ticket=shift.ticket))
 
     def _sale_screen(self) -> SaleScreen | None:
+        # lazy: the sale screen (and its form) is imported once a clerk has logged in
         from pos.tui.screens.sale import SaleScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SaleScreen):
                 return screen
         return None
+
+    # -- routing: screens ask the app for the next screen, never import one -----------------
+
+    def ask(self, title: str, fields: list[PromptField], submit: Callable[[dict[str, str]], Any],
+            done: Callable[[Any], Any] | None = None, *, intro: str = "") -> None:
+        """A small form (`PromptScreen`): `submit(values)` runs in a thread; `done(result)`
+        gets its result, or None when the clerk pressed Esc."""
+        self.push_screen(PromptScreen(title, fields, submit, intro=intro), done)
+
+    async def first_run(self) -> None:
+        """An empty ledger: create the first manager instead of logging in."""
+        # lazy: shown once in a shop's life
+        from pos.tui.screens.first_run import FirstRunScreen
+
+        await self.switch_screen(FirstRunScreen())
+
+    def confirm_sale(self, draft: SaleDraft, clerk: ClerkView, request_id: str) -> None:
+        """The sale screen's draft is complete: read it back, then commit on Enter."""
+        # lazy: the confirmation is not needed for the first frame
+        from pos.tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(draft, clerk, request_id), self._sale_confirmed)
+
+    async def _sale_confirmed(self, result: SaleResult | None) -> None:
+        """The confirmation was dismissed: with the committed sale, or None (Esc)."""
+        if result is None:
+            return
+        self.last_ticket = result.ticket
+        sale = self._sale_screen()
+        if sale is not None:
+            sale.sold()
+        await self.show_sale_result(result)
+
+    def next_sale(self, first_key: str) -> None:
+        """An operator key on the receipt: close it and start the next sale with that key."""
+        self.pop_screen()
+        sale = self._sale_screen()
+        if sale is not None:
+            sale.start_with(first_key)
+
+    def show_receipt(self, ticket: str, title: str | None = None) -> None:
+        """A ticket's receipt (or void slip) as the ledger renders it; R prints a copy."""
+        # lazy: the receipt screen is not needed for the first frame
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        self.push_screen(ReceiptScreen(ticket, None, title=title))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -332,11 +381,16 @@ class PosApp(App[int]):
         await self._to_base()
         await self.push_screen(TopupScreen())
 
-    async def show_sale_result(self, result: Any, receipt: Screen[Any]) -> None:
+    async def show_sale_result(self, result: SaleResult) -> None:
         """After a sale: a manual top-up first asks for the operator's code, then the
         receipt (which then prints with the code, or says pending after Esc)."""
+        # lazy: the receipt and top-up screens are not needed for the first frame
+        from pos.tui.screens.receipt import ReceiptScreen
         from pos.tui.screens.topup import TopupScreen, needs_code
 
+        change = result.change if result.entry.method == "cash" else None  # cash only
+        receipt = ReceiptScreen(result.ticket, result.job_id, print_now=not result.duplicate,
+                                change=change)
         if needs_code(result):
             await self.push_screen(TopupScreen(result.ticket),
                                    lambda _ticket: self.push_screen(receipt))
@@ -358,13 +412,11 @@ class PosApp(App[int]):
             self.notify(_("This sale cannot be repeated here."), severity="warning")
             return
         await self._to_base()
-        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),  # type: ignore[attr-defined]
+        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),
                     entry.ticket)
 
     async def action_back_office(self, task: str | None = None) -> None:
         """The manager's back office, after a manager's name and PIN (then `task`, if any)."""
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         if self.clerk is None or self.locked or self.shop is None:
             return
         shop = self.shop
@@ -380,12 +432,11 @@ class PosApp(App[int]):
                 self.push_screen(BackOfficeScreen(manager, task))
 
         await self._to_base()
-        self.push_screen(PromptScreen(
-            _("Back office"),
-            [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
-                         max_length=40),
-             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
-                         max_length=8)], check), entered)
+        self.ask(_("Back office"),
+                 [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
+                              max_length=40),
+                  PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                              max_length=8)], check, entered)
 
     async def action_reprint_last(self) -> None:
         if self.shop is None or not self.last_ticket:

@@ -7,18 +7,17 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.screens.prompt import PromptField, PromptScreen
+from pos.tui.base import PosScreen, PromptField
 from pos.tui.widgets import Banner, TopBar
 
 AMOUNT = r"[0-9.,]*"
 
 
-class DayScreen(Screen[None]):
+class DayScreen(PosScreen[None]):
     AUTO_FOCUS = "#day-report"
 
     def __init__(self) -> None:
@@ -33,10 +32,6 @@ class DayScreen(Screen[None]):
         with VerticalScroll(id="day-report"):
             yield Static(id="day-lines")
         yield Footer(compact=True)
-
-    @property
-    def shop(self) -> Any:
-        return self.app.shop  # type: ignore[attr-defined]
 
     @property
     def available(self) -> bool:
@@ -56,7 +51,7 @@ class DayScreen(Screen[None]):
             shift = shop.current_shift()
             return shift, lines if lines is not None else shop.report_lines(shop.report_x())
 
-        self.app.run_blocking(load, self._loaded, self._failed, name="day",  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(load, self._loaded, self._failed, name="day",
                               node=self)
 
     def _loaded(self, found: tuple[Any, list[str]]) -> None:
@@ -78,7 +73,7 @@ class DayScreen(Screen[None]):
         self.refresh_bindings()
 
     def _failed(self, exc: BaseException) -> None:
-        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+        self.query_one(Banner).show(self.pos_app.error_text(exc), "error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_shift", "close_shift", "report_x", "close_day", "pay_in",
@@ -113,14 +108,14 @@ class DayScreen(Screen[None]):
             self._outcome(_("X report (the period stays open)."), report.print_outcome)
             self.reload(shop.report_lines(report))
 
-        self.app.run_blocking(lambda: shop.report_x(print_now=True), done,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(lambda: shop.report_x(print_now=True), done,
                               self._failed, name="x", node=self)
 
     def action_open_shift(self) -> None:
         if not self.available or self.shift is not None:
             return
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
             from pos.services import parse_amount
@@ -133,16 +128,16 @@ class DayScreen(Screen[None]):
                                             "ok")
                 self.reload()
 
-        self.app.push_screen(PromptScreen(
-            _("Open shift"), [PromptField("float", _("Starting cash (S/)"),
-                                          restrict=AMOUNT, max_length=9)], submit), done)
+        self.pos_app.ask(_("Open shift"), [PromptField("float", _("Starting cash (S/)"),
+                                                       restrict=AMOUNT, max_length=9)],
+                         submit, done)
 
     def action_close_shift(self) -> None:
         if not self.available or self.shift is None:
             return
         shop = self.shop
         blind = shop.settings.cash.blind_count
-        self.app.run_blocking(  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(
             lambda: None if blind else shop.shift_expected(), self._ask_close_shift,
             self._failed, name="expected", node=self)
 
@@ -150,7 +145,7 @@ class DayScreen(Screen[None]):
         from pos.services import format_money
 
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
         tolerance = format_money(shop.settings.cash.tolerance)
         intro = (_("Count the drawer before you see what it should hold.") if expected is None
                  else _("The drawer should hold {amount}.", amount=format_money(expected)))
@@ -184,7 +179,7 @@ class DayScreen(Screen[None]):
             self._outcome(_("Shift closed."), closed.print_outcome)
             self.reload(lines)
 
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Close shift"),
             [PromptField("counted", _("Counted cash in the drawer (S/)"), restrict=AMOUNT,
                          max_length=9),
@@ -194,7 +189,7 @@ class DayScreen(Screen[None]):
                          max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8)],
-            submit, intro=intro), done)
+            submit, done, intro=intro)
 
     def action_pay_in(self) -> None:
         self._cash_movement(out=False)
@@ -206,7 +201,7 @@ class DayScreen(Screen[None]):
         if not self.available or self.shift is None:
             return
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
             from pos.services import parse_amount
@@ -232,19 +227,19 @@ class DayScreen(Screen[None]):
             fields += [PromptField("manager", _("Manager"), max_length=40),
                        PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                                    max_length=8)]
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Pay-out: cash taken from the drawer") if out
-            else _("Pay-in: cash put into the drawer"), fields, submit), done)
+            else _("Pay-in: cash put into the drawer"), fields, submit, done)
 
     def action_close_day(self) -> None:
         if not self.available:
             return
-        self.app.run_blocking(self.shop.clerks, self._ask_close_day, self._failed,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(self.shop.clerks, self._ask_close_day, self._failed,
                               name="clerks", node=self)
 
     def _ask_close_day(self, clerks: list[Any]) -> None:
         shop = self.shop
-        me = self.app.clerk  # type: ignore[attr-defined]
+        me = self.pos_app.clerk
         managers = [c.name for c in clerks if c.is_manager]
         # As for a void: the clerk's own name if a manager, else the first manager's.
         default = me.name if me is not None and me.is_manager else (managers[0] if managers
@@ -265,12 +260,12 @@ class DayScreen(Screen[None]):
                           report.print_outcome)
             self.reload(shop.report_lines(report))
 
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Z close: close the period"),
             [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
              PromptField("counted", _("Counted cash, only if a shift is still open (S/)"),
                          restrict=AMOUNT, max_length=9)],
-            submit, intro=_("The Z closes everything since the last Z; later sales start a "
-                            "new period.")), done)
+            submit, done, intro=_("The Z closes everything since the last Z; later sales "
+                                  "start a new period."))

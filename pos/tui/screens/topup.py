@@ -7,14 +7,14 @@ keys are data here (TOPUP, TOPUP_GLOBAL) so this part stays in one file until th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from pos.i18n import N_, _
 from pos.tui import keymap
+from pos.tui.base import PosScreen
 from pos.tui.keymap import Key
 from pos.tui.widgets import Banner, TopBar
 
@@ -39,7 +39,7 @@ def age_text(seconds: float) -> str:
     return _("{hours} h", hours=minutes // 60)
 
 
-class TopupScreen(Screen[Any]):
+class TopupScreen(PosScreen[Any]):
     """The pending list with the code field for the highlighted one."""
 
     def __init__(self, ticket: str | None = None) -> None:
@@ -48,10 +48,6 @@ class TopupScreen(Screen[Any]):
         self.tickets: list[str] = []
         self.busy = False
         keymap.bind(self, TOPUP)
-
-    @property
-    def pos_app(self) -> PosApp:
-        return cast("PosApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield TopBar(_("Pending top-ups"))
@@ -73,7 +69,7 @@ class TopupScreen(Screen[Any]):
     def action_refresh(self) -> None:
         from pos.topup.service import desk
 
-        shop = self.pos_app.shop
+        shop = self.shop
         if shop is None:
             return
         self.pos_app.run_blocking(lambda: (desk(shop).pending(), shop.clock()), self._loaded,
@@ -125,7 +121,7 @@ class TopupScreen(Screen[Any]):
     def _resolve(self, *, code: str | None = None, failed: bool = False) -> None:
         from pos.topup.service import desk
 
-        ticket, shop, clerk = self.selected(), self.pos_app.shop, self.pos_app.clerk
+        ticket, shop, clerk = self.selected(), self.shop, self.pos_app.clerk
         if self.busy or ticket is None or shop is None or clerk is None:
             return
         self.busy = True
@@ -161,23 +157,6 @@ class TopupScreen(Screen[Any]):
     def action_close(self) -> None:
         if not self.busy:
             self.dismiss(None)
-
-
-def airtime_fields(shop: Any, entry: Any) -> list[Any]:
-    """The void prompt's extra field for a delivered top-up: did the operator reverse the
-    airtime? (one quick read, only for sales that carry a top-up)."""
-    from pos.topup.service import CONFIRMED, desk, sale_topup
-    from pos.tui.screens.prompt import PromptField
-
-    if sale_topup(entry) is None or desk(shop).status(entry.ticket).state != CONFIRMED:
-        return []
-    return [PromptField("airtime", _("Airtime reversed by the operator? (y/n)"),
-                        restrict=r"[sSnNyY]?", max_length=1)]
-
-
-def airtime_value(values: dict[str, str]) -> str | None:
-    answer = values.get("airtime", "").lower()
-    return {"s": "reversed", "y": "reversed", "n": "not_reversed"}.get(answer)
 
 
 def needs_code(result: Any) -> bool:
