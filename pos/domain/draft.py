@@ -53,7 +53,7 @@ class TypedSale:
     (`id_type` + `id_number`; `card_brand`, `card_last4`, `card_auth`).
     """
 
-    operator: str  # code, name or key
+    operator: str | Operator  # code, name or key; or the operator already picked
     phone: str
     amount: str | Decimal
     method: str  # cash/efectivo, card/tarjeta, yape, plin
@@ -114,7 +114,8 @@ def build_draft(typed: TypedSale, rules: DraftRules) -> SaleDraft:
     """The checked draft, field by field in the sale's order: operator, phone, amount,
     document, payment method, payment, then the shop's ID rule (`make_draft`). The first wrong field
     raises its ValidationError."""
-    operator = find_operator(dict(rules.operators), typed.operator)
+    operator = (typed.operator if isinstance(typed.operator, Operator)
+                else find_operator(dict(rules.operators), typed.operator))
     phone = parse_phone(typed.phone)
     amount = check_amount(operator, typed.amount)
     document = typed_document(typed)

@@ -7,7 +7,9 @@ worker that opens the shop, after the login screen is on screen.
 
 from __future__ import annotations
 
+import sys
 import time
+import tomllib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -17,14 +19,21 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from pos.domain.errors import ValidationError
+from pos.domain.money import from_cents, parse_amount
 from pos.i18n import _, field_label, set_locale
+from pos.ledger.errors import LedgerError
+from pos.ledger.peek import active_clerks
+from pos.locations import config_candidates, user_data_dir
 from pos.tui import keymap
 from pos.tui.base import PromptField
 from pos.tui.screens.login import LoginScreen
 from pos.tui.screens.prompt import PromptScreen
+from pos.tui.widgets import TopBar
 
 if TYPE_CHECKING:
     from pos.config import Settings
+    from pos.domain.draft import DraftRules
     from pos.domain.sale import SaleDraft
     from pos.services import ClerkView, SaleResult, Shop
     from pos.tui.screens.sale import SaleScreen
@@ -69,9 +78,7 @@ class PosApp(App[int]):
         # Textual's own Ctrl+P binding says "palette" in English in the footer: ours instead.
         self._bindings.key_to_bindings.pop(keymap.PALETTE.keys, None)
         keymap.bind(self, (keymap.PALETTE,))
-        from pos.tui.screens.topup import TOPUP_GLOBAL  # issue 13 (light: Textual only)
-
-        keymap.bind(self, TOPUP_GLOBAL)
+        keymap.bind(self, keymap.TOPUP_GLOBAL)
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -117,10 +124,7 @@ class PosApp(App[int]):
         return self._open_shop()
 
     def _peek_clerks(self) -> list[tuple[str, bool]] | None:
-        # Not through pos.services: importing it costs SQLModel's ~0.4 s, the delay avoided.
-        from pos.ledger.peek import active_clerks
-        from pos.locations import user_data_dir
-
+        # pos.ledger.peek, not pos.services: importing that costs SQLModel's ~0.4 s.
         if self.settings is not None:
             return active_clerks(self.settings.ledger_url, self.settings.base_dir)
         url = str(self._peek.get("ledger", {}).get("url", "sqlite:///ledger.db"))
@@ -141,6 +145,7 @@ class PosApp(App[int]):
 
     def _open_shop(self) -> Shop:
         if self.settings is None:
+            # lazy: pydantic costs ~150 ms; the first frame is drawn from a raw peek
             from pos.config import ConfigError, load_settings
 
             try:
@@ -157,19 +162,19 @@ class PosApp(App[int]):
             return self._given_shop
         if self._shop_factory is not None:
             return self._shop_factory(self.settings)
+        # lazy: SQLModel, SQLAlchemy and escpos load in this worker, behind the login screen
         from pos.services import Shop
 
         kwargs: dict[str, Any] = {"clock": self._clock} if self._clock else {}
         return Shop.open(self.settings, **kwargs)
 
     def _settings_ready(self) -> None:
-        from pos.tui.widgets import TopBar
-
         for bar in self.screen.query(TopBar):
             bar.refresh_text()
 
     def _shop_ready(self, shop: Shop) -> None:
         self.shop = shop
+        # lazy: the top-up screen's module (DataTable) is not needed for the first frame
         from pos.tui.screens.topup import start_reconciler  # issue 13
 
         start_reconciler(self)
@@ -187,6 +192,7 @@ class PosApp(App[int]):
 
     async def logged_in(self, clerk: ClerkView) -> None:
         """A clerk typed the right PIN (at start, after a lock, or after first run)."""
+        # lazy: the sale screen (~25 ms with its form) loads while the PIN is checked
         from pos.tui.screens.sale import SaleScreen
 
         same = self.clerk is not None and self.clerk.name == clerk.name
@@ -245,8 +251,6 @@ class PosApp(App[int]):
         assert shop is not None and clerk is not None
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             return shop.open_shift(clerk, parse_amount(values["float"], "float"))
 
         return PromptScreen(
@@ -268,6 +272,17 @@ class PosApp(App[int]):
             if isinstance(screen, SaleScreen):
                 return screen
         return None
+
+    def draft_rules(self) -> DraftRules:
+        """What the open shop's config says a sale may be, for the sale screen's form."""
+        # lazy: the domain's sale rules (~15 ms) load after the login, not for the first frame
+        from pos.domain.draft import DraftRules
+
+        shop = self.shop
+        assert shop is not None, "the sale screen is shown once the shop is open"
+        payments = shop.settings.payments
+        return DraftRules(shop.operators, tuple(payments.methods), tuple(payments.card_brands),
+                          shop.settings.shop.require_id)
 
     # -- routing: screens ask the app for the next screen, never import one -----------------
 
@@ -356,6 +371,7 @@ class PosApp(App[int]):
         sale.start_over()
 
     async def action_history(self) -> None:
+        # lazy: DataTable and the history screen cost ~40 ms, not paid before the first frame
         from pos.tui.screens.history import HistoryScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, HistoryScreen):
@@ -364,6 +380,7 @@ class PosApp(App[int]):
         await self.push_screen(HistoryScreen())
 
     async def action_day(self) -> None:
+        # lazy: not needed for the first frame
         from pos.tui.screens.day import DayScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, DayScreen):
@@ -374,6 +391,7 @@ class PosApp(App[int]):
     # -- top-ups (issue 13) ----------------------------------------------------------------
 
     async def action_topups(self) -> None:
+        # lazy: not needed for the first frame (DataTable)
         from pos.tui.screens.topup import TopupScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, TopupScreen):
@@ -404,8 +422,6 @@ class PosApp(App[int]):
 
     async def repeat_sale(self, entry: Any) -> None:
         """From history: a new sale with a past sale's operator, phone and amount."""
-        from pos.domain.money import from_cents
-
         sale = self._sale_screen()
         operator = self.shop.operators.get(entry.operator or "") if self.shop else None
         if sale is None or self.locked or operator is None:
@@ -426,6 +442,7 @@ class PosApp(App[int]):
             return shop.login(values["manager"], values["pin"], manager=True)
 
         def entered(manager: ClerkView | None) -> None:
+            # lazy: the back office (DataTable, ProgressBar) is not needed for the first frame
             from pos.tui.screens.backoffice import BackOfficeScreen
 
             if manager is not None:
@@ -447,6 +464,7 @@ class PosApp(App[int]):
         self.run_blocking(lambda: shop.reprint(ticket), self.show_print_outcome)
 
     async def action_day_command(self, what: str) -> None:
+        # lazy: not needed for the first frame
         from pos.tui.screens.day import DayScreen
 
         await self.action_day()
@@ -484,6 +502,7 @@ class PosApp(App[int]):
                  self.action_back_office),
             ):
                 yield SystemCommand(title, help_text, callback)
+            # lazy: the back office module (DataTable, ProgressBar) loads on the palette only
             from pos.tui.screens.backoffice import TASKS
 
             for task in TASKS:
@@ -523,12 +542,8 @@ class PosApp(App[int]):
 
     def error_text(self, exc: BaseException) -> str:
         """An exception as the clerk reads it (already translated by its raiser)."""
-        from pos.domain.errors import ValidationError
-
         if isinstance(exc, ValidationError):
             return f"{field_label(exc.field)}: {exc.message}"
-        from pos.ledger.errors import LedgerError
-
         if isinstance(exc, LedgerError):
             return str(exc)
         self.log.error(repr(exc))
@@ -554,10 +569,6 @@ def peek_config(config_path: str | None) -> dict[str, Any]:
 
 def find_config(config_path: str | None) -> tuple[dict[str, Any], Path | None]:
     """`peek_config` and the folder of the file it came from (None: no file, defaults)."""
-    import tomllib
-
-    from pos.locations import config_candidates
-
     for path in config_candidates(config_path):
         try:
             return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
@@ -571,8 +582,6 @@ def run_app(settings: Settings | None = None, *, config_path: str | None = None)
 
     Without `settings`, config.toml is validated behind the first frame.
     """
-    import sys
-
     if settings is not None:
         set_locale(settings.shop.locale)
     else:

@@ -110,6 +110,16 @@ PROMPT = (
 )
 
 
+# Pending top-ups (issue 13): Ctrl+R from anywhere after login, and the list's own keys.
+TOPUP = (
+    Key("escape", "close", N_("Back")),
+    Key("f8", "not_arrived", N_("Did not arrive"), key_display="F8", priority=True),
+    Key("f5", "refresh", N_("Refresh"), key_display="F5", priority=True),
+)
+TOPUP_GLOBAL = (Key("ctrl+r", "app.topups", N_("Top-ups"), show=False, priority=True,
+                    key_display="^R"),)
+
+
 def bind(node: DOMNode, keys: tuple[Key, ...]) -> None:
     """Bind `keys` on a Textual node with translated descriptions (call in `__init__`)."""
     bindings = node._bindings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -112,8 +113,6 @@ def release_render_caches() -> None:
     style caches of widgets long removed (the receipt preview's lines among them). Called
     once a sale; it refills with the few live widgets at the next frame.
     """
-    from textual._styles_cache import StylesCache
-
     clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
     if clear is not None:
         clear()

@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, ProgressBar, Static
 
+from pos.domain.errors import ValidationError
 from pos.i18n import N_, _
 from pos.tui import keymap
 from pos.tui.base import PosScreen, PromptField
@@ -235,8 +236,6 @@ class BackOfficeScreen(PosScreen[None]):
         default = shop.settings.base_dir / f"export-{today}.csv"
 
         def check(values: dict[str, str]) -> tuple[date, date, str, Path]:
-            from pos.domain.errors import ValidationError
-
             try:
                 start = date.fromisoformat(values["start"].strip())
                 end = date.fromisoformat(values["end"].strip() or values["start"].strip())
@@ -282,8 +281,6 @@ class BackOfficeScreen(PosScreen[None]):
         manager = self.manager  # the manager whose PIN opened the back office authorises it
 
         def add(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             # C clerk; M manager (E "encargado" in Spanish).
             role = {"": "clerk", "c": "clerk", "m": "manager", "e": "manager"}.get(
                 values["role"].strip().lower()[:1])
@@ -316,8 +313,6 @@ class BackOfficeScreen(PosScreen[None]):
         shop, manager = self.shop, self.manager
 
         def reset(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             if values["pin"] != values["again"]:
                 raise ValidationError("again", N_("The two PINs differ."))
             return shop.set_pin(values["name"].strip(), values["pin"], by=manager)
@@ -337,8 +332,6 @@ class BackOfficeScreen(PosScreen[None]):
         shop = self.shop
 
         def copy(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             target = values["path"].strip()
             if not target:
                 raise ValidationError("output", N_("Write the file to copy the ledger to."))

@@ -10,6 +10,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Digits, Label, Static
 
+from pos.domain.money import format_money
+from pos.domain.payment import CardPayment, CashPayment
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.base import PosModal
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 
 def draft_summary(draft: SaleDraft) -> Text:
     """The lines the clerk reads out to the customer before committing."""
-    from pos.services import CardPayment, CashPayment, format_money
-
     payment = draft.payment
     rows: list[tuple[str, str]] = [
         (_("Operator"), draft.operator.name),

@@ -9,6 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
+from pos.domain.cash import parse_count
+from pos.domain.money import format_money, parse_amount
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.base import PosScreen, PromptField
@@ -55,8 +57,6 @@ class DayScreen(PosScreen[None]):
                               node=self)
 
     def _loaded(self, found: tuple[Any, list[str]]) -> None:
-        from pos.services import format_money
-
         self.shift, lines = found
         status = Text()
         if self.shift is None:
@@ -118,8 +118,6 @@ class DayScreen(PosScreen[None]):
         clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             return shop.open_shift(clerk, parse_amount(values["float"], "float"))
 
         def done(shift: Any) -> None:
@@ -142,8 +140,6 @@ class DayScreen(PosScreen[None]):
             self._failed, name="expected", node=self)
 
     def _ask_close_shift(self, expected: Any) -> None:
-        from pos.services import format_money
-
         shop = self.shop
         clerk = self.current_clerk
         tolerance = format_money(shop.settings.cash.tolerance)
@@ -153,9 +149,6 @@ class DayScreen(PosScreen[None]):
                          tolerance=tolerance)
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.domain.cash import parse_count
-            from pos.services import parse_amount
-
             counted = (parse_amount(values["counted"], "counted") if values["counted"].strip()
                        else None)
             pieces = parse_count(values["count"], "count") if values["count"].strip() else None
@@ -164,6 +157,7 @@ class DayScreen(PosScreen[None]):
             return shop.close_shift(clerk, counted, pieces=pieces, manager=manager)
 
         def done(closed: Any) -> None:
+            # lazy: pos.report_layout imports the config and ledger models (~1 s)
             from pos.report_layout import result_row
 
             if closed is None:
@@ -204,8 +198,6 @@ class DayScreen(PosScreen[None]):
         clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             amount = parse_amount(values["amount"], "amount")
             if out:
                 manager = shop.login(values["manager"], values["pin"], manager=True)
@@ -213,8 +205,6 @@ class DayScreen(PosScreen[None]):
             return shop.pay_in(clerk, amount, values["reason"])
 
         def done(moved: Any) -> None:
-            from pos.services import format_money
-
             if moved is not None:
                 self._outcome(_("{ticket}: {amount} ({reason}).", ticket=moved.entry.ticket,
                                 amount=format_money(moved.amount), reason=moved.reason),
@@ -246,8 +236,6 @@ class DayScreen(PosScreen[None]):
                                                                     else "")
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             manager = shop.login(values["manager"], values["pin"], manager=True)
             counted = (parse_amount(values["counted"], "counted") if values["counted"].strip()
                        else None)

@@ -13,6 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
+from pos.domain.money import format_money
+from pos.domain.payment import Method
+from pos.domain.phone import group_phone
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.airtime import airtime_fields, airtime_value
@@ -21,6 +24,7 @@ from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def entry_time(shop: Any, entry: Any) -> str:
+    # lazy: pos.receipt_layout imports the config and ledger models (~1 s)
     from pos.receipt_layout import local_time
 
     return local_time(entry, shop.tz).strftime("%H:%M")
@@ -76,8 +80,6 @@ class HistoryScreen(PosScreen[None]):
                               node=self)
 
     def show(self, views: list[Any], title: str) -> None:
-        from pos.services import format_money, group_phone
-
         shop = self.shop
         self.views = views
         table = self.query_one(DataTable)
@@ -168,8 +170,8 @@ class EntryScreen(PosModal[bool]):
         return keys
 
     def details(self) -> Text:
+        # lazy: pos.receipt_layout imports the config and ledger models (~1 s)
         from pos.receipt_layout import local_time
-        from pos.services import Method, format_money, group_phone
 
         shop = self.shop
         e = self.view.entry

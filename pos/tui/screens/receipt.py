@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from pos.domain.money import format_money
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.base import PosScreen
@@ -24,6 +25,7 @@ from pos.tui.widgets import Banner, KeyFooter, TopBar
 def preview_text(data: bytes) -> Text:
     """ESC/POS bytes → what the paper shows, barcode drawn with block characters where the
     paper prints it: above its human-readable line (the ticket), before the footer."""
+    # lazy: the receipts package (~17 ms) is needed once a receipt is shown, in a worker
     from receipts import barcode_text, decode
 
     text = Text()
@@ -75,8 +77,6 @@ class ReceiptScreen(PosScreen[None]):
         head = Text(_("Ticket {ticket}", ticket=self.ticket) if self.from_history
                     else _("Sale {ticket} saved.", ticket=self.ticket), style="bold")
         if self.change is not None:
-            from pos.services import format_money
-
             head.append("   " + _("Change") + ": ", style="bold")
             head.append(format_money(self.change), style="bold reverse")
         self.query_one("#receipt-head", Static).update(head)

@@ -63,7 +63,7 @@ class SaleScreen(PosScreen[None]):
     def __init__(self, clerk: ClerkView) -> None:
         super().__init__()
         self.clerk = clerk
-        self.form = SaleForm(self.shop)
+        self.form = SaleForm(self.pos_app.draft_rules())
         keymap.bind(self, keymap.SALE)
 
     def compose(self) -> ComposeResult:

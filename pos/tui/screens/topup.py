@@ -2,7 +2,7 @@
 
 Opened by the app after a manual top-up is confirmed (that sale preselected), and with
 Ctrl+R from anywhere. The app routes: this screen ends with `dismiss(ticket or None)`. The
-keys are data here (TOPUP, TOPUP_GLOBAL) so this part stays in one file until the merge.
+keys are data in keymap.py (TOPUP, TOPUP_GLOBAL).
 """
 
 from __future__ import annotations
@@ -12,23 +12,15 @@ from typing import TYPE_CHECKING, Any
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Input, Static
 
-from pos.i18n import N_, _
+from pos.domain.money import format_money
+from pos.domain.phone import group_phone
+from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.base import PosScreen
-from pos.tui.keymap import Key
 from pos.tui.widgets import Banner, TopBar
 
 if TYPE_CHECKING:
     from pos.tui.app import PosApp
-
-TOPUP = (
-    Key("escape", "close", N_("Back")),
-    Key("f8", "not_arrived", N_("Did not arrive"), key_display="F8", priority=True),
-    Key("f5", "refresh", N_("Refresh"), key_display="F5", priority=True),
-)
-TOPUP_GLOBAL = (Key("ctrl+r", "app.topups", N_("Top-ups"), show=False, priority=True,
-                    key_display="^R"),)
-
 
 def age_text(seconds: float) -> str:
     minutes = int(seconds // 60)
@@ -47,7 +39,7 @@ class TopupScreen(PosScreen[Any]):
         self.wanted = ticket
         self.tickets: list[str] = []
         self.busy = False
-        keymap.bind(self, TOPUP)
+        keymap.bind(self, keymap.TOPUP)
 
     def compose(self) -> ComposeResult:
         yield TopBar(_("Pending top-ups"))
@@ -67,6 +59,7 @@ class TopupScreen(PosScreen[Any]):
     # -- loading ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
         shop = self.shop
@@ -76,9 +69,6 @@ class TopupScreen(PosScreen[Any]):
                                   name="topups", node=self)
 
     def _loaded(self, value: tuple[list[Any], Any]) -> None:
-        from pos.domain.money import format_money
-        from pos.domain.phone import group_phone
-
         pending, now = value
         table = self.query_one(DataTable)
         table.clear()
@@ -119,6 +109,7 @@ class TopupScreen(PosScreen[Any]):
         self._resolve(failed=True)
 
     def _resolve(self, *, code: str | None = None, failed: bool = False) -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
         ticket, shop, clerk = self.selected(), self.shop, self.pos_app.clerk
@@ -178,6 +169,7 @@ def start_reconciler(app: PosApp, every: float = 60.0) -> None:
         return
 
     def tick() -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
         app.run_blocking(lambda: desk(shop).reconcile(), told, lambda exc: None,
