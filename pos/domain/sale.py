@@ -70,6 +70,11 @@ def make_draft(
 ) -> SaleDraft:
     """Combine checked parts into a draft; the ID is required when the shop says so."""
     check_amount(operator, amount)
+    require_document(id_document, require_id)
+    return SaleDraft(operator, phone, amount, payment, id_document)
+
+
+def require_document(id_document: IdDocument | None, require_id: bool) -> None:
+    """The shop's config may require the customer's ID on every sale."""
     if require_id and id_document is None:
         raise ValidationError("id", N_("This shop requires the customer's ID document."))
-    return SaleDraft(operator, phone, amount, payment, id_document)

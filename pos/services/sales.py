@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from pos import slips
 from pos.domain.entry import Entry, EntryView
+from pos.domain.draft import DraftRules, TypedSale, build_draft
 from pos.domain.errors import ValidationError
 from pos.domain.identity import IdDocument, parse_id_spec
 from pos.domain.money import format_money, to_cents
@@ -95,27 +96,11 @@ class Sales:
     ) -> SaleDraft:
         """A draft from what was typed (command line form); the first bad field raises."""
         settings = self.terminal.settings
-        op = find_operator(self.operators, operator)
-        number = parse_phone(phone)
-        value = check_amount(op, amount)
-        document = parse_id_spec(id_spec) if id_spec else None
-        kind = parse_method(method)
-        if kind.value not in settings.payments.methods:
-            raise ValidationError("method", N_("This shop does not take {method}."),
-                                  method=kind.label)
-        payment: Payment
-        if kind is Method.CASH:
-            payment = cash(value, tendered if tendered is not None else str(value))
-        elif kind is Method.CARD:
-            refuse_card_number("card", card_spec)
-            brand, last4, auth = ((card_spec or "").split(":") + ["", "", ""])[:3]
-            if not card_spec or card_spec.count(":") != 2:
-                raise ValidationError("card", N_("Write the card as BRAND:LAST4:AUTH, e.g. "
-                                                 "visa:4242:123456."))
-            payment = card(brand, last4, auth, tuple(settings.payments.card_brands))
-        else:
-            payment = wallet(kind, op_number or "")
-        return make_draft(op, number, value, payment, document, settings.shop.require_id)
+        rules = DraftRules(self.operators, tuple(settings.payments.methods),
+                           tuple(settings.payments.card_brands), settings.shop.require_id)
+        return build_draft(TypedSale(operator, phone, amount, method, id_spec=id_spec,
+                                     tendered=tendered, card_spec=card_spec or "",
+                                     op_number=op_number or ""), rules)
 
     def id_digest(self, document: IdDocument) -> str:
         """Keyed HMAC of a document, so it can be searched but not read back."""

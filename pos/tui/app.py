@@ -7,7 +7,9 @@ worker that opens the shop, after the login screen is on screen.
 
 from __future__ import annotations
 
+import sys
 import time
+import tomllib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -17,14 +19,23 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
+from pos.domain.errors import ValidationError
+from pos.domain.money import from_cents, parse_amount
 from pos.i18n import _, field_label, set_locale
+from pos.ledger.errors import LedgerError
+from pos.ledger.peek import active_clerks
+from pos.locations import config_candidates, user_data_dir
 from pos.tui import keymap
+from pos.tui.base import PromptField
 from pos.tui.screens.login import LoginScreen
-from pos.tui.screens.prompt import PromptField, PromptScreen
+from pos.tui.screens.prompt import PromptScreen
+from pos.tui.widgets import TopBar
 
 if TYPE_CHECKING:
     from pos.config import Settings
-    from pos.services import ClerkView, Shop
+    from pos.domain.draft import DraftRules
+    from pos.domain.sale import SaleDraft
+    from pos.services import ClerkView, SaleResult, Shop
     from pos.tui.screens.sale import SaleScreen
 
 ShopFactory = Callable[["Settings"], "Shop"]
@@ -67,9 +78,7 @@ class PosApp(App[int]):
         # Textual's own Ctrl+P binding says "palette" in English in the footer: ours instead.
         self._bindings.key_to_bindings.pop(keymap.PALETTE.keys, None)
         keymap.bind(self, (keymap.PALETTE,))
-        from pos.tui.screens.topup import TOPUP_GLOBAL  # issue 13 (light: Textual only)
-
-        keymap.bind(self, TOPUP_GLOBAL)
+        keymap.bind(self, keymap.TOPUP_GLOBAL)
 
     # -- start-up ------------------------------------------------------------------------
 
@@ -115,10 +124,7 @@ class PosApp(App[int]):
         return self._open_shop()
 
     def _peek_clerks(self) -> list[tuple[str, bool]] | None:
-        # Not through pos.services: importing it costs SQLModel's ~0.4 s, the delay avoided.
-        from pos.ledger.peek import active_clerks
-        from pos.locations import user_data_dir
-
+        # pos.ledger.peek, not pos.services: importing that costs SQLModel's ~0.4 s.
         if self.settings is not None:
             return active_clerks(self.settings.ledger_url, self.settings.base_dir)
         url = str(self._peek.get("ledger", {}).get("url", "sqlite:///ledger.db"))
@@ -139,6 +145,7 @@ class PosApp(App[int]):
 
     def _open_shop(self) -> Shop:
         if self.settings is None:
+            # lazy: pydantic costs ~150 ms; the first frame is drawn from a raw peek
             from pos.config import ConfigError, load_settings
 
             try:
@@ -155,19 +162,19 @@ class PosApp(App[int]):
             return self._given_shop
         if self._shop_factory is not None:
             return self._shop_factory(self.settings)
+        # lazy: SQLModel, SQLAlchemy and escpos load in this worker, behind the login screen
         from pos.services import Shop
 
         kwargs: dict[str, Any] = {"clock": self._clock} if self._clock else {}
         return Shop.open(self.settings, **kwargs)
 
     def _settings_ready(self) -> None:
-        from pos.tui.widgets import TopBar
-
         for bar in self.screen.query(TopBar):
             bar.refresh_text()
 
     def _shop_ready(self, shop: Shop) -> None:
         self.shop = shop
+        # lazy: the top-up screen's module (DataTable) is not needed for the first frame
         from pos.tui.screens.topup import start_reconciler  # issue 13
 
         start_reconciler(self)
@@ -185,6 +192,7 @@ class PosApp(App[int]):
 
     async def logged_in(self, clerk: ClerkView) -> None:
         """A clerk typed the right PIN (at start, after a lock, or after first run)."""
+        # lazy: the sale screen (~25 ms with its form) loads while the PIN is checked
         from pos.tui.screens.sale import SaleScreen
 
         same = self.clerk is not None and self.clerk.name == clerk.name
@@ -201,7 +209,7 @@ class PosApp(App[int]):
         if sale is not None:  # another clerk: their own, fresh sale
             while self.screen is not sale:
                 await self.pop_screen()
-            sale.start_over(clerk)  # type: ignore[attr-defined]  # narrowed to Screen above
+            sale.start_over(clerk)
             return
         await self.switch_screen(SaleScreen(clerk))
         self.check_till()
@@ -243,8 +251,6 @@ class PosApp(App[int]):
         assert shop is not None and clerk is not None
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             return shop.open_shift(clerk, parse_amount(values["float"], "float"))
 
         return PromptScreen(
@@ -259,12 +265,70 @@ class PosApp(App[int]):
             self.notify(_("Shift {ticket} opened.", ticket=shift.ticket))
 
     def _sale_screen(self) -> SaleScreen | None:
+        # lazy: the sale screen (and its form) is imported once a clerk has logged in
         from pos.tui.screens.sale import SaleScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, SaleScreen):
                 return screen
         return None
+
+    def draft_rules(self) -> DraftRules:
+        """What the open shop's config says a sale may be, for the sale screen's form."""
+        # lazy: the domain's sale rules (~15 ms) load after the login, not for the first frame
+        from pos.domain.draft import DraftRules
+
+        shop = self.shop
+        assert shop is not None, "the sale screen is shown once the shop is open"
+        payments = shop.settings.payments
+        return DraftRules(shop.operators, tuple(payments.methods), tuple(payments.card_brands),
+                          shop.settings.shop.require_id)
+
+    # -- routing: screens ask the app for the next screen, never import one -----------------
+
+    def ask(self, title: str, fields: list[PromptField], submit: Callable[[dict[str, str]], Any],
+            done: Callable[[Any], Any] | None = None, *, intro: str = "") -> None:
+        """A small form (`PromptScreen`): `submit(values)` runs in a thread; `done(result)`
+        gets its result, or None when the clerk pressed Esc."""
+        self.push_screen(PromptScreen(title, fields, submit, intro=intro), done)
+
+    async def first_run(self) -> None:
+        """An empty ledger: create the first manager instead of logging in."""
+        # lazy: shown once in a shop's life
+        from pos.tui.screens.first_run import FirstRunScreen
+
+        await self.switch_screen(FirstRunScreen())
+
+    def confirm_sale(self, draft: SaleDraft, clerk: ClerkView, request_id: str) -> None:
+        """The sale screen's draft is complete: read it back, then commit on Enter."""
+        # lazy: the confirmation is not needed for the first frame
+        from pos.tui.screens.confirm import ConfirmScreen
+
+        self.push_screen(ConfirmScreen(draft, clerk, request_id), self._sale_confirmed)
+
+    async def _sale_confirmed(self, result: SaleResult | None) -> None:
+        """The confirmation was dismissed: with the committed sale, or None (Esc)."""
+        if result is None:
+            return
+        self.last_ticket = result.ticket
+        sale = self._sale_screen()
+        if sale is not None:
+            sale.sold()
+        await self.show_sale_result(result)
+
+    def next_sale(self, first_key: str) -> None:
+        """An operator key on the receipt: close it and start the next sale with that key."""
+        self.pop_screen()
+        sale = self._sale_screen()
+        if sale is not None:
+            sale.start_with(first_key)
+
+    def show_receipt(self, ticket: str, title: str | None = None) -> None:
+        """A ticket's receipt (or void slip) as the ledger renders it; R prints a copy."""
+        # lazy: the receipt screen is not needed for the first frame
+        from pos.tui.screens.receipt import ReceiptScreen
+
+        self.push_screen(ReceiptScreen(ticket, None, title=title))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
@@ -307,6 +371,7 @@ class PosApp(App[int]):
         sale.start_over()
 
     async def action_history(self) -> None:
+        # lazy: DataTable and the history screen cost ~40 ms, not paid before the first frame
         from pos.tui.screens.history import HistoryScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, HistoryScreen):
@@ -315,6 +380,7 @@ class PosApp(App[int]):
         await self.push_screen(HistoryScreen())
 
     async def action_day(self) -> None:
+        # lazy: not needed for the first frame
         from pos.tui.screens.day import DayScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, DayScreen):
@@ -325,6 +391,7 @@ class PosApp(App[int]):
     # -- top-ups (issue 13) ----------------------------------------------------------------
 
     async def action_topups(self) -> None:
+        # lazy: not needed for the first frame (DataTable)
         from pos.tui.screens.topup import TopupScreen
 
         if self.clerk is None or self.locked or isinstance(self.screen, TopupScreen):
@@ -332,11 +399,16 @@ class PosApp(App[int]):
         await self._to_base()
         await self.push_screen(TopupScreen())
 
-    async def show_sale_result(self, result: Any, receipt: Screen[Any]) -> None:
+    async def show_sale_result(self, result: SaleResult) -> None:
         """After a sale: a manual top-up first asks for the operator's code, then the
         receipt (which then prints with the code, or says pending after Esc)."""
+        # lazy: the receipt and top-up screens are not needed for the first frame
+        from pos.tui.screens.receipt import ReceiptScreen
         from pos.tui.screens.topup import TopupScreen, needs_code
 
+        change = result.change if result.entry.method == "cash" else None  # cash only
+        receipt = ReceiptScreen(result.ticket, result.job_id, print_now=not result.duplicate,
+                                change=change)
         if needs_code(result):
             await self.push_screen(TopupScreen(result.ticket),
                                    lambda _ticket: self.push_screen(receipt))
@@ -350,21 +422,17 @@ class PosApp(App[int]):
 
     async def repeat_sale(self, entry: Any) -> None:
         """From history: a new sale with a past sale's operator, phone and amount."""
-        from pos.domain.money import from_cents
-
         sale = self._sale_screen()
         operator = self.shop.operators.get(entry.operator or "") if self.shop else None
         if sale is None or self.locked or operator is None:
             self.notify(_("This sale cannot be repeated here."), severity="warning")
             return
         await self._to_base()
-        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),  # type: ignore[attr-defined]
+        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),
                     entry.ticket)
 
     async def action_back_office(self, task: str | None = None) -> None:
         """The manager's back office, after a manager's name and PIN (then `task`, if any)."""
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         if self.clerk is None or self.locked or self.shop is None:
             return
         shop = self.shop
@@ -374,18 +442,18 @@ class PosApp(App[int]):
             return shop.login(values["manager"], values["pin"], manager=True)
 
         def entered(manager: ClerkView | None) -> None:
+            # lazy: the back office (DataTable, ProgressBar) is not needed for the first frame
             from pos.tui.screens.backoffice import BackOfficeScreen
 
             if manager is not None:
                 self.push_screen(BackOfficeScreen(manager, task))
 
         await self._to_base()
-        self.push_screen(PromptScreen(
-            _("Back office"),
-            [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
-                         max_length=40),
-             PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
-                         max_length=8)], check), entered)
+        self.ask(_("Back office"),
+                 [PromptField("manager", _("Manager"), me.name if me.is_manager else "",
+                              max_length=40),
+                  PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
+                              max_length=8)], check, entered)
 
     async def action_reprint_last(self) -> None:
         if self.shop is None or not self.last_ticket:
@@ -396,6 +464,7 @@ class PosApp(App[int]):
         self.run_blocking(lambda: shop.reprint(ticket), self.show_print_outcome)
 
     async def action_day_command(self, what: str) -> None:
+        # lazy: not needed for the first frame
         from pos.tui.screens.day import DayScreen
 
         await self.action_day()
@@ -433,6 +502,7 @@ class PosApp(App[int]):
                  self.action_back_office),
             ):
                 yield SystemCommand(title, help_text, callback)
+            # lazy: the back office module (DataTable, ProgressBar) loads on the palette only
             from pos.tui.screens.backoffice import TASKS
 
             for task in TASKS:
@@ -472,12 +542,8 @@ class PosApp(App[int]):
 
     def error_text(self, exc: BaseException) -> str:
         """An exception as the clerk reads it (already translated by its raiser)."""
-        from pos.domain.errors import ValidationError
-
         if isinstance(exc, ValidationError):
             return f"{field_label(exc.field)}: {exc.message}"
-        from pos.ledger.errors import LedgerError
-
         if isinstance(exc, LedgerError):
             return str(exc)
         self.log.error(repr(exc))
@@ -503,10 +569,6 @@ def peek_config(config_path: str | None) -> dict[str, Any]:
 
 def find_config(config_path: str | None) -> tuple[dict[str, Any], Path | None]:
     """`peek_config` and the folder of the file it came from (None: no file, defaults)."""
-    import tomllib
-
-    from pos.locations import config_candidates
-
     for path in config_candidates(config_path):
         try:
             return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
@@ -520,8 +582,6 @@ def run_app(settings: Settings | None = None, *, config_path: str | None = None)
 
     Without `settings`, config.toml is validated behind the first frame.
     """
-    import sys
-
     if settings is not None:
         set_locale(settings.shop.locale)
     else:

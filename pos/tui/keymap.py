@@ -8,8 +8,12 @@ they are the field's own input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pos.i18n import N_
+from pos.i18n import N_, _
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
 
 
 @dataclass(frozen=True)
@@ -106,11 +110,19 @@ PROMPT = (
 )
 
 
-def bind(node: object, keys: tuple[Key, ...]) -> None:
-    """Bind `keys` on a Textual node with translated descriptions (call in `__init__`)."""
-    from pos.i18n import _
+# Pending top-ups (issue 13): Ctrl+R from anywhere after login, and the list's own keys.
+TOPUP = (
+    Key("escape", "close", N_("Back")),
+    Key("f8", "not_arrived", N_("Did not arrive"), key_display="F8", priority=True),
+    Key("f5", "refresh", N_("Refresh"), key_display="F5", priority=True),
+)
+TOPUP_GLOBAL = (Key("ctrl+r", "app.topups", N_("Top-ups"), show=False, priority=True,
+                    key_display="^R"),)
 
-    bindings = node._bindings  # type: ignore[attr-defined]
+
+def bind(node: DOMNode, keys: tuple[Key, ...]) -> None:
+    """Bind `keys` on a Textual node with translated descriptions (call in `__init__`)."""
+    bindings = node._bindings
     for key in keys:
         bindings.bind(key.keys, key.action, _(key.description), show=key.show,
                       key_display=key.key_display, priority=key.priority)

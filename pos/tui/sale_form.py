@@ -1,9 +1,11 @@
 """The sale screen's fields as a small state machine, with no Textual in it.
 
 The screen feeds it keys (`type`, `backspace`, `enter`, `back`, `choose`) and draws
-`rows()`. Each field is checked as it is typed, with the domain's own rules (through
-`pos.services`), and the fast path auto-advances: operator key, 9 phone digits, an amount
-preset, 8 DNI digits.
+`rows()`. Each field is checked as it is typed, with the domain's own rules, and the fast
+path auto-advances: operator key, 9 phone digits, an amount preset, 8 DNI digits. It knows
+the shop only through its settings (`DraftRules`: operators and their amounts, payment
+methods, card brands, the ID rule), and the complete sale is built by the one builder,
+`pos.domain.draft.build_draft`, as `pos sell` builds it.
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from pos.domain.draft import DraftRules, TypedSale, build_draft, typed_payment
+from pos.domain.errors import ValidationError
+from pos.domain.identity import DocType, IdDocument, parse_document
+from pos.domain.money import format_money, parse_amount
+from pos.domain.payment import CashPayment, Method, Payment, cash
+from pos.domain.phone import group_phone, parse_phone
+from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, require_document
 from pos.i18n import _
-
-if TYPE_CHECKING:
-    from pos.domain.identity import DocType
-    from pos.domain.payment import Method
-    from pos.domain.sale import Operator, SaleDraft
-    from pos.services import Shop
 
 ORDER = ("operator", "phone", "amount", "id", "tendered", "card_brand", "card_last4",
          "card_auth", "op_number")
@@ -44,7 +47,7 @@ class Row:
 
 @dataclass
 class SaleForm:
-    shop: Shop
+    rules: DraftRules
     step: str = "operator"
     operator: Operator | None = None
     text: dict[str, str] = field(default_factory=dict)
@@ -57,9 +60,6 @@ class SaleForm:
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
-        from pos import services
-
-        self.s = services
         self.reset()
 
     # -- state ---------------------------------------------------------------------------
@@ -70,9 +70,8 @@ class SaleForm:
         self.operator = None
         self.text = {name: "" for name in ORDER}
         self.errors = {}
-        self.doc_type = self.s.DocType.DNI
-        methods = self.shop.settings.payments.methods
-        self.method = self.s.Method(methods[0] if "cash" not in methods else "cash")
+        self.doc_type = DocType.DNI
+        self.method = self.rules.default_method
         self.card_brand = None
         self.pan_blocked = False
         self.refused = False
@@ -95,8 +94,8 @@ class SaleForm:
     @property
     def amount(self) -> Decimal | None:
         try:
-            return self.s.parse_amount(self.text["amount"]) if self.text["amount"] else None
-        except self.s.ValidationError:
+            return parse_amount(self.text["amount"]) if self.text["amount"] else None
+        except ValidationError:
             return None
 
     def _touch(self) -> None:
@@ -234,12 +233,11 @@ class SaleForm:
     def choices(self) -> list[tuple[str, object]]:
         """(label, value) the F-keys pick in the current field."""
         if self.step == "amount" and self.operator is not None:
-            return [(self.s.format_money(p), p) for p in self.operator.presets]
+            return [(format_money(p), p) for p in self.operator.presets]
         if self.step == "id":
-            return [(t.label, t) for t in self.s.DocType]
+            return [(t.label, t) for t in DocType]
         if self.step in ("tendered", "card_brand", "card_last4", "card_auth", "op_number"):
-            return [(self.s.Method(m).label, self.s.Method(m))
-                    for m in self.shop.settings.payments.methods]
+            return [(Method(m).label, Method(m)) for m in self.rules.methods]
         return []
 
     def enter(self) -> bool:
@@ -253,12 +251,12 @@ class SaleForm:
             return False
         try:
             self._check(step, final=True)
-        except self.s.ValidationError as exc:
+        except ValidationError as exc:
             return self._fail(exc)
         if step == self.steps[-1]:
             try:
                 self.draft()
-            except self.s.ValidationError as exc:
+            except ValidationError as exc:
                 return self._fail(exc)
             return True
         self._advance()
@@ -268,8 +266,8 @@ class SaleForm:
 
     def _pick_operator(self, char: str) -> bool:
         try:
-            op = self.s.find_operator(self.shop.operators, char)
-        except self.s.ValidationError:
+            op = find_operator(dict(self.rules.operators), char)
+        except ValidationError:
             op = None
         if op is None or op.key != char:  # only the number key picks: a stray letter too
             # The keys are listed just under the field: the reason alone fits one line.
@@ -282,10 +280,10 @@ class SaleForm:
         return True
 
     def _operator_keys(self) -> str:
-        return ", ".join(f"{o.key} {o.name}" for o in self.shop.operators.values())
+        return ", ".join(f"{o.key} {o.name}" for o in self.rules.operators.values())
 
     def _pick_brand(self, char: str) -> bool:
-        brands = self.shop.settings.payments.card_brands
+        brands = self.rules.card_brands
         if char.isdigit() and 1 <= int(char) <= len(brands):
             self.card_brand = brands[int(char) - 1]
             self._touch()
@@ -296,40 +294,40 @@ class SaleForm:
                                             "number key.", value=char))
 
     def _brand_keys(self) -> str:
-        brands = self.shop.settings.payments.card_brands
+        brands = self.rules.card_brands
         return ", ".join(f"{n} {b.title()}" for n, b in enumerate(brands, 1))
 
     def _type_document(self, char: str) -> bool:
         text = self.text["id"]
         kind = self.doc_type
-        if kind is self.s.DocType.DNI:
+        if kind is DocType.DNI:
             if not char.isdigit():
                 self.errors["id"] = _("A DNI has 8 digits.")
                 return False
             if len(text) >= 8:
                 return self._refuse("id", _("DNI complete (8 digits): Enter goes on."))
-        elif kind is self.s.DocType.CE:
+        elif kind is DocType.CE:
             if not char.isdigit() or len(text) >= 12:
                 return self._refuse("id", _("A carné de extranjería has 9 to 12 digits."))
         elif not (char.isascii() and char.isalnum()) or len(text) >= 12:
             return self._refuse("id", _("A passport number has 6 to 12 letters or digits."))
         self.text["id"] = text + char.upper()
         self._touch()
-        if kind is self.s.DocType.DNI and len(self.text["id"]) == 8:
-            self._check_complete(self.s.parse_document, kind, self.text["id"])
+        if kind is DocType.DNI and len(self.text["id"]) == 8:
+            self._check_complete(parse_document, kind, self.text["id"])
         return False
 
-    def _check_complete(self, check, *args: object) -> None:
+    def _check_complete(self, check: Any, *args: object) -> None:
         """A field just got its last character: say at once if the value is impossible."""
         try:
             check(*args)
-        except self.s.ValidationError as exc:
+        except ValidationError as exc:
             self.errors[self.step] = exc.message
 
     def _complete_phone(self) -> bool:
         try:
-            self.s.parse_phone(self.text["phone"])
-        except self.s.ValidationError:
+            parse_phone(self.text["phone"])
+        except ValidationError:
             return False
         return True
 
@@ -347,100 +345,97 @@ class SaleForm:
                 self.errors["phone"] = _("A mobile number starts with 9.")
                 return False
             if len(text) == 9:
-                self._check_complete(self.s.parse_phone, text)
+                self._check_complete(parse_phone, text)
             return False
         if step == "amount" and self.operator is not None:
             value = self.amount
             if value is not None and value > self.operator.max:
                 self.errors["amount"] = _(
                     "{operator} top-ups go from {min} to {max}.", operator=self.operator.name,
-                    min=self.s.format_money(self.operator.min),
-                    max=self.s.format_money(self.operator.max))
+                    min=format_money(self.operator.min), max=format_money(self.operator.max))
             return False
         # card_last4 does not auto-advance: a full card number typed there must stop at the
         # 5th digit instead of spilling into the authorisation code.
         return False
 
     def _check(self, step: str, *, final: bool) -> None:
-        s = self.s
         text = self.text.get(step, "")
         if step == "operator":
             if self.operator is None:
-                raise s.ValidationError("operator", "Unknown operator '{value}': choose "
-                                        "{choices}.", value="", choices=self._operator_keys())
+                raise ValidationError("operator", "Unknown operator '{value}': choose "
+                                      "{choices}.", value="", choices=self._operator_keys())
         elif step == "phone":
-            s.parse_phone(text)
+            parse_phone(text)
         elif step == "amount":
             if self.operator is None:
-                raise s.ValidationError("operator", "Unknown operator '{value}': choose "
-                                        "{choices}.", value="", choices=self._operator_keys())
-            s.check_amount(self.operator, text)
+                raise ValidationError("operator", "Unknown operator '{value}': choose "
+                                      "{choices}.", value="", choices=self._operator_keys())
+            check_amount(self.operator, text)
         elif step == "id":
             self.document()
         elif step == "tendered":
             self.cash_payment()
         elif step == "card_brand":
             if not self.card_brand:
-                raise s.ValidationError("card_brand", "Card brand must be one of: {brands}.",
-                                        brands=self._brand_keys())
+                raise ValidationError("card_brand", "Card brand must be one of: {brands}.",
+                                      brands=self._brand_keys())
         elif step == "card_last4":
             if not (len(text) == 4 and text.isdigit()):
-                raise s.ValidationError("card_last4",
-                                        "The last 4 digits of the card: exactly 4 digits.")
+                raise ValidationError("card_last4",
+                                      "The last 4 digits of the card: exactly 4 digits.")
         elif step == "card_auth" or step == "op_number":
             self.payment()
 
     # -- results -------------------------------------------------------------------------
 
-    def document(self):
-        text = self.text["id"]
-        if not text:
-            if self.shop.settings.shop.require_id:
-                raise self.s.ValidationError("id", "This shop requires the customer's ID "
-                                             "document.")
-            return None
-        return self.s.parse_document(self.doc_type, text, "id")
+    def typed(self) -> TypedSale:
+        """The fields as typed, for the one draft builder (`pos.domain.draft`)."""
+        assert self.method is not None and self.doc_type is not None
+        return TypedSale(
+            operator=self.operator if self.operator is not None else "",
+            phone=self.text["phone"], amount=self.text["amount"], method=self.method.value,
+            id_type=self.doc_type.value, id_number=self.text["id"],
+            tendered=self.text["tendered"] or None,  # empty: the exact amount
+            card_brand=self.card_brand or "", card_last4=self.text["card_last4"],
+            card_auth=self.text["card_auth"], op_number=self.text["op_number"])
 
-    def cash_payment(self):
+    def document(self) -> IdDocument | None:
+        """The document typed (None if none and the shop does not require one)."""
+        if not self.text["id"]:
+            require_document(None, self.rules.require_id)
+            return None
+        assert self.doc_type is not None
+        return parse_document(self.doc_type, self.text["id"], "id")
+
+    def cash_payment(self) -> CashPayment:
         amount = self.amount
         if amount is None:
-            raise self.s.ValidationError("amount", "Enter an amount, e.g. 20 or 20.50.")
-        tendered = self.text["tendered"] or str(amount)
-        return self.s.cash(amount, tendered)
+            raise ValidationError("amount", "Enter an amount, e.g. 20 or 20.50.")
+        return cash(amount, self.text["tendered"] or str(amount))
 
     def change(self) -> Decimal | None:
         """Live change for the cash field (None while it does not cover the amount)."""
         try:
             return self.cash_payment().change
-        except self.s.ValidationError:
+        except ValidationError:
             return None
 
-    def payment(self):
-        s = self.s
+    def payment(self) -> Payment:
         assert self.method is not None
-        if self.method is s.Method.CASH:
+        if self.method is Method.CASH:
             return self.cash_payment()
-        if self.method is s.Method.CARD:
-            return s.card(self.card_brand or "", self.text["card_last4"],
-                          self.text["card_auth"],
-                          tuple(self.shop.settings.payments.card_brands))
-        return s.wallet(self.method, self.text["op_number"])
+        # Card and wallet payments do not depend on the amount.
+        return typed_payment(self.method, Decimal("0"), self.typed(), self.rules)
 
     def draft(self) -> SaleDraft:
         """The complete sale; the first wrong field raises ValidationError."""
-        s = self.s
         for step in self.steps[:-1]:
             self._check(step, final=True)
-        assert self.operator is not None
-        amount = s.check_amount(self.operator, self.text["amount"])
-        return s.make_draft(self.operator, s.parse_phone(self.text["phone"]), amount,
-                            self.payment(), self.document(),
-                            self.shop.settings.shop.require_id)
+        return build_draft(self.typed(), self.rules)
 
     # -- display -------------------------------------------------------------------------
 
     def rows(self) -> list[Row]:
-        s = self.s
         steps = self.steps
         current = self.step
         done = set(steps[: steps.index(current)])
@@ -450,37 +445,37 @@ class SaleForm:
             rows.append(Row(name, label, value, hint if name == current else "",
                             self.errors.get(name, ""), name == current, name in done))
 
-        ops = "  ".join(f"{o.key} {o.name}" for o in self.shop.operators.values())
+        ops = "  ".join(f"{o.key} {o.name}" for o in self.rules.operators.values())
         add("operator", _("Operator"), self.operator.name if self.operator else "", ops)
         presets = ""
         if self.operator is not None:
-            presets = "  ".join(f"F{n} {s.format_money(p)}"
+            presets = "  ".join(f"F{n} {format_money(p)}"
                                 for n, p in enumerate(self.operator.presets, 1))
         complete = current == "phone" and self._complete_phone()
-        add("phone", _("Phone"), s.group_phone(self.text["phone"]),
+        add("phone", _("Phone"), group_phone(self.text["phone"]),
             presets if complete and presets else _("9 digits, starts with 9"))
         amount = self.amount
-        add("amount", _("Amount"), s.format_money(amount) if amount is not None and
+        add("amount", _("Amount"), format_money(amount) if amount is not None and
             current != "amount" else self.text["amount"], presets)
         assert self.doc_type is not None
-        doc_keys = "  ".join(f"F{n} {t.label}" for n, t in enumerate(s.DocType, 1))
+        doc_keys = "  ".join(f"F{n} {t.label}" for n, t in enumerate(DocType, 1))
         add("id", _("Document"), f"{self.doc_type.label} {self.text['id']}", doc_keys)
         assert self.method is not None
-        methods = "  ".join(f"F{n} {s.Method(m).label}" for n, m in
-                            enumerate(self.shop.settings.payments.methods, 1))
+        methods = "  ".join(f"F{n} {Method(m).label}" for n, m in
+                            enumerate(self.rules.methods, 1))
         pay_steps = PAYMENT_STEPS[self.method.value]
-        if self.method is s.Method.CASH:
+        if self.method is Method.CASH:
             change = self.change() if amount is not None else None
             shown = self.text["tendered"]
             if current != "tendered" and not shown and amount is not None:
                 shown = ""
             value = f"{self.method.label}  {_('Received')}: {shown or _('exact')}"
             if change is not None:
-                value += f"  →  {_('Change')}: {s.format_money(change)}"
+                value += f"  →  {_('Change')}: {format_money(change)}"
             elif amount is not None and shown:
                 value += "  " + _("(short)")
             add("tendered", _("Payment"), value, methods + "\n" + _("Enter: exact cash"))
-        elif self.method is s.Method.CARD:
+        elif self.method is Method.CARD:
             brand = (self.card_brand or "").title()
             add("card_brand", _("Payment"), f"{self.method.label}  {brand}",
                 self._brand_keys() + "\n" + methods)

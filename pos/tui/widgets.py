@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from textual._styles_cache import StylesCache
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from pos.i18n import _
+
+if TYPE_CHECKING:
+    from pos.tui.app import PosApp
 
 
 class TopBar(Static):
@@ -26,9 +30,9 @@ class TopBar(Static):
         self.refresh_text()
 
     def refresh_text(self) -> None:
-        app = self.app
-        clerk = getattr(app, "clerk", None)
-        parts = ["Recarga POS", *app.shop_label()]  # type: ignore[attr-defined]
+        app = cast("PosApp", self.app)
+        clerk = app.clerk
+        parts = ["Recarga POS", *app.shop_label()]
         if self.title:
             parts.insert(1, self.title)
         if clerk is not None:
@@ -109,8 +113,6 @@ def release_render_caches() -> None:
     style caches of widgets long removed (the receipt preview's lines among them). Called
     once a sale; it refills with the few live widgets at the next frame.
     """
-    from textual._styles_cache import StylesCache
-
     clear = getattr(StylesCache.get_inner_outer, "cache_clear", None)
     if clear is not None:
         clear()

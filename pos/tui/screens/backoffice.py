@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
+from pos.domain.errors import ValidationError
 from pos.i18n import N_, _
 from pos.tui import keymap
+from pos.tui.base import PosScreen, PromptField
 from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ QUEUE_KEYS = (
 )
 
 
-class BackOfficeScreen(Screen[None]):
+class BackOfficeScreen(PosScreen[None]):
     AUTO_FOCUS = "#queue-table"
 
     def __init__(self, manager: ClerkView, first_task: str | None = None) -> None:
@@ -102,10 +103,6 @@ class BackOfficeScreen(Screen[None]):
         if self.first_task:
             self.action_task(self.first_task)
 
-    @property
-    def shop(self) -> Any:
-        return self.app.shop  # type: ignore[attr-defined]
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("retry", "copy"):
             return bool(self.jobs) and not self.busy
@@ -137,9 +134,9 @@ class BackOfficeScreen(Screen[None]):
             self.busy = False
             self.refresh_bindings()
             self.query_one(ProgressBar).display = False
-            self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+            self.query_one(Banner).show(self.pos_app.error_text(exc), "error")
 
-        self.app.run_blocking(work, finished, failed, name="office", node=self)  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(work, finished, failed, name="office", node=self)
 
     def _progress(self) -> Any:
         """A progress bar counting entries (their number is not known in advance)."""
@@ -234,15 +231,11 @@ class BackOfficeScreen(Screen[None]):
     # -- export ----------------------------------------------------------------------------
 
     def task_export(self) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         shop = self.shop
         today = shop.today().isoformat()
         default = shop.settings.base_dir / f"export-{today}.csv"
 
         def check(values: dict[str, str]) -> tuple[date, date, str, Path]:
-            from pos.domain.errors import ValidationError
-
             try:
                 start = date.fromisoformat(values["start"].strip())
                 end = date.fromisoformat(values["end"].strip() or values["start"].strip())
@@ -264,8 +257,7 @@ class BackOfficeScreen(Screen[None]):
                   PromptField("end", _("To (YYYY-MM-DD)"), today, max_length=10),
                   PromptField("format", _("Format (csv, json, xlsx)"), "csv", max_length=4),
                   PromptField("path", _("Save as"), str(default), max_length=300)]
-        self.app.push_screen(PromptScreen(_("Export the ledger"), fields, check),
-                             self._export)
+        self.pos_app.ask(_("Export the ledger"), fields, check, self._export)
 
     def _export(self, params: tuple[date, date, str, Path] | None) -> None:
         if params is None:
@@ -285,14 +277,10 @@ class BackOfficeScreen(Screen[None]):
     # -- clerks ----------------------------------------------------------------------------
 
     def task_add_clerk(self) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         shop = self.shop
         manager = self.manager  # the manager whose PIN opened the back office authorises it
 
         def add(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             # C clerk; M manager (E "encargado" in Spanish).
             role = {"": "clerk", "c": "clerk", "m": "manager", "e": "manager"}.get(
                 values["role"].strip().lower()[:1])
@@ -308,29 +296,23 @@ class BackOfficeScreen(Screen[None]):
                               restrict=r"[0-9]*", max_length=8),
                   PromptField("again", _("PIN again"), password=True, restrict=r"[0-9]*",
                               max_length=8)]
-        self.app.push_screen(PromptScreen(_("Add a clerk"), fields, add), self._added)
+        self.pos_app.ask(_("Add a clerk"), fields, add, self._added)
 
     def _added(self, clerk: Any) -> None:
         if clerk is not None:
             self.query_one(Banner).show(_("{name} can log in now.", name=clerk.name), "ok")
 
     def task_deactivate_clerk(self) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         shop, manager = self.shop, self.manager
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Deactivate a clerk"), [PromptField("name", _("Name"), max_length=40)],
-            lambda values: shop.deactivate_clerk(manager, values["name"].strip())),
+            lambda values: shop.deactivate_clerk(manager, values["name"].strip()),
             self._clerk_done)
 
     def task_reset_pin(self) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         shop, manager = self.shop, self.manager
 
         def reset(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             if values["pin"] != values["again"]:
                 raise ValidationError("again", N_("The two PINs differ."))
             return shop.set_pin(values["name"].strip(), values["pin"], by=manager)
@@ -340,29 +322,24 @@ class BackOfficeScreen(Screen[None]):
                               restrict=r"[0-9]*", max_length=8),
                   PromptField("again", _("PIN again"), password=True, restrict=r"[0-9]*",
                               max_length=8)]
-        self.app.push_screen(PromptScreen(_("Reset a clerk's PIN"), fields, reset),
-                             self._clerk_done)
+        self.pos_app.ask(_("Reset a clerk's PIN"), fields, reset, self._clerk_done)
 
     def _clerk_done(self, clerk: Any) -> None:
         if clerk is not None:
             self.query_one(Banner).show(_("Done: {name}.", name=clerk.name), "ok")
 
     def task_backup(self) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
         shop = self.shop
 
         def copy(values: dict[str, str]) -> Any:
-            from pos.domain.errors import ValidationError
-
             target = values["path"].strip()
             if not target:
                 raise ValidationError("output", N_("Write the file to copy the ledger to."))
             return shop.backup(Path(target).expanduser())
 
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Back up the ledger"),
-            [PromptField("path", _("Copy to (a new file)"), max_length=300)], copy),
+            [PromptField("path", _("Copy to (a new file)"), max_length=300)], copy,
             self._backed_up)
 
     def _backed_up(self, files: Any) -> None:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Digits, Label, Static
 
+from pos.domain.money import format_money
+from pos.domain.payment import CardPayment, CashPayment
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.base import PosModal
 from pos.tui.widgets import Banner, KeyFooter
 
 if TYPE_CHECKING:
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
 
 def draft_summary(draft: SaleDraft) -> Text:
     """The lines the clerk reads out to the customer before committing."""
-    from pos.services import CardPayment, CashPayment, format_money
-
     payment = draft.payment
     rows: list[tuple[str, str]] = [
         (_("Operator"), draft.operator.name),
@@ -50,7 +50,7 @@ def draft_summary(draft: SaleDraft) -> Text:
     return text
 
 
-class ConfirmScreen(ModalScreen[None]):
+class ConfirmScreen(PosModal["SaleResult | None"]):
     """Enter = commit (once: the key is ignored after the first press, and the ledger's
     request id makes even a second commit return the first sale). Esc = correct.
 
@@ -100,30 +100,19 @@ class ConfirmScreen(ModalScreen[None]):
         self.committing = True
         self.refresh_bindings()
         self.query_one(Banner).show(_("Saving the sale…"))
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         draft, clerk, request_id = self.draft, self.clerk, self.request_id
-        self.app.run_blocking(  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(
             lambda: shop.sell(clerk, draft, request_id=request_id, print_now=False),
             self._sold, self._refused, name="sell")
 
-    async def _sold(self, result: SaleResult) -> None:
-        from pos.tui.screens.receipt import ReceiptScreen
-        from pos.tui.screens.sale import SaleScreen
-
+    def _sold(self, result: SaleResult) -> None:
+        """Committed: back to the app with the sale, which shows its receipt (the app
+        routes; a manual top-up asks for its code first)."""
         self.committed = result
-        app: Any = self.app
-        app.last_ticket = result.ticket
-        await self.app.pop_screen()
-        sale = app._sale_screen()
-        if isinstance(sale, SaleScreen):
-            sale.sold()
-        change = result.change if result.entry.method == "cash" else None  # cash only
-        # issue 13: the app routes (a manual top-up asks for its code before the receipt)
-        await app.show_sale_result(result, ReceiptScreen(result.ticket, result.job_id,
-                                                         print_now=not result.duplicate,
-                                                         change=change))
+        self.dismiss(result)
 
     def _refused(self, exc: BaseException) -> None:
         self.committing = False  # nothing was saved: the clerk may correct and retry
         self.refresh_bindings()
-        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+        self.query_one(Banner).show(self.pos_app.error_text(exc), "error")

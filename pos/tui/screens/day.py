@@ -7,18 +7,19 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from pos.domain.cash import parse_count
+from pos.domain.money import format_money, parse_amount
 from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.screens.prompt import PromptField, PromptScreen
+from pos.tui.base import PosScreen, PromptField
 from pos.tui.widgets import Banner, TopBar
 
 AMOUNT = r"[0-9.,]*"
 
 
-class DayScreen(Screen[None]):
+class DayScreen(PosScreen[None]):
     AUTO_FOCUS = "#day-report"
 
     def __init__(self) -> None:
@@ -33,10 +34,6 @@ class DayScreen(Screen[None]):
         with VerticalScroll(id="day-report"):
             yield Static(id="day-lines")
         yield Footer(compact=True)
-
-    @property
-    def shop(self) -> Any:
-        return self.app.shop  # type: ignore[attr-defined]
 
     @property
     def available(self) -> bool:
@@ -56,12 +53,10 @@ class DayScreen(Screen[None]):
             shift = shop.current_shift()
             return shift, lines if lines is not None else shop.report_lines(shop.report_x())
 
-        self.app.run_blocking(load, self._loaded, self._failed, name="day",  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(load, self._loaded, self._failed, name="day",
                               node=self)
 
     def _loaded(self, found: tuple[Any, list[str]]) -> None:
-        from pos.services import format_money
-
         self.shift, lines = found
         status = Text()
         if self.shift is None:
@@ -78,7 +73,7 @@ class DayScreen(Screen[None]):
         self.refresh_bindings()
 
     def _failed(self, exc: BaseException) -> None:
-        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+        self.query_one(Banner).show(self.pos_app.error_text(exc), "error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_shift", "close_shift", "report_x", "close_day", "pay_in",
@@ -113,18 +108,16 @@ class DayScreen(Screen[None]):
             self._outcome(_("X report (the period stays open)."), report.print_outcome)
             self.reload(shop.report_lines(report))
 
-        self.app.run_blocking(lambda: shop.report_x(print_now=True), done,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(lambda: shop.report_x(print_now=True), done,
                               self._failed, name="x", node=self)
 
     def action_open_shift(self) -> None:
         if not self.available or self.shift is not None:
             return
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             return shop.open_shift(clerk, parse_amount(values["float"], "float"))
 
         def done(shift: Any) -> None:
@@ -133,24 +126,22 @@ class DayScreen(Screen[None]):
                                             "ok")
                 self.reload()
 
-        self.app.push_screen(PromptScreen(
-            _("Open shift"), [PromptField("float", _("Starting cash (S/)"),
-                                          restrict=AMOUNT, max_length=9)], submit), done)
+        self.pos_app.ask(_("Open shift"), [PromptField("float", _("Starting cash (S/)"),
+                                                       restrict=AMOUNT, max_length=9)],
+                         submit, done)
 
     def action_close_shift(self) -> None:
         if not self.available or self.shift is None:
             return
         shop = self.shop
         blind = shop.settings.cash.blind_count
-        self.app.run_blocking(  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(
             lambda: None if blind else shop.shift_expected(), self._ask_close_shift,
             self._failed, name="expected", node=self)
 
     def _ask_close_shift(self, expected: Any) -> None:
-        from pos.services import format_money
-
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
         tolerance = format_money(shop.settings.cash.tolerance)
         intro = (_("Count the drawer before you see what it should hold.") if expected is None
                  else _("The drawer should hold {amount}.", amount=format_money(expected)))
@@ -158,9 +149,6 @@ class DayScreen(Screen[None]):
                          tolerance=tolerance)
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.domain.cash import parse_count
-            from pos.services import parse_amount
-
             counted = (parse_amount(values["counted"], "counted") if values["counted"].strip()
                        else None)
             pieces = parse_count(values["count"], "count") if values["count"].strip() else None
@@ -169,6 +157,7 @@ class DayScreen(Screen[None]):
             return shop.close_shift(clerk, counted, pieces=pieces, manager=manager)
 
         def done(closed: Any) -> None:
+            # lazy: pos.slips imports receipts and the config (start-up)
             from pos.slips import result_row
 
             if closed is None:
@@ -184,7 +173,7 @@ class DayScreen(Screen[None]):
             self._outcome(_("Shift closed."), closed.print_outcome)
             self.reload(lines)
 
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Close shift"),
             [PromptField("counted", _("Counted cash in the drawer (S/)"), restrict=AMOUNT,
                          max_length=9),
@@ -194,7 +183,7 @@ class DayScreen(Screen[None]):
                          max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8)],
-            submit, intro=intro), done)
+            submit, done, intro=intro)
 
     def action_pay_in(self) -> None:
         self._cash_movement(out=False)
@@ -206,11 +195,9 @@ class DayScreen(Screen[None]):
         if not self.available or self.shift is None:
             return
         shop = self.shop
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.current_clerk
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             amount = parse_amount(values["amount"], "amount")
             if out:
                 manager = shop.login(values["manager"], values["pin"], manager=True)
@@ -218,8 +205,6 @@ class DayScreen(Screen[None]):
             return shop.pay_in(clerk, amount, values["reason"])
 
         def done(moved: Any) -> None:
-            from pos.services import format_money
-
             if moved is not None:
                 self._outcome(_("{ticket}: {amount} ({reason}).", ticket=moved.entry.ticket,
                                 amount=format_money(moved.amount), reason=moved.reason),
@@ -232,27 +217,25 @@ class DayScreen(Screen[None]):
             fields += [PromptField("manager", _("Manager"), max_length=40),
                        PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                                    max_length=8)]
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Pay-out: cash taken from the drawer") if out
-            else _("Pay-in: cash put into the drawer"), fields, submit), done)
+            else _("Pay-in: cash put into the drawer"), fields, submit, done)
 
     def action_close_day(self) -> None:
         if not self.available:
             return
-        self.app.run_blocking(self.shop.clerks, self._ask_close_day, self._failed,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(self.shop.clerks, self._ask_close_day, self._failed,
                               name="clerks", node=self)
 
     def _ask_close_day(self, clerks: list[Any]) -> None:
         shop = self.shop
-        me = self.app.clerk  # type: ignore[attr-defined]
+        me = self.pos_app.clerk
         managers = [c.name for c in clerks if c.is_manager]
         # As for a void: the clerk's own name if a manager, else the first manager's.
         default = me.name if me is not None and me.is_manager else (managers[0] if managers
                                                                     else "")
 
         def submit(values: dict[str, str]) -> Any:
-            from pos.services import parse_amount
-
             manager = shop.login(values["manager"], values["pin"], manager=True)
             counted = (parse_amount(values["counted"], "counted") if values["counted"].strip()
                        else None)
@@ -265,12 +248,12 @@ class DayScreen(Screen[None]):
                           report.print_outcome)
             self.reload(shop.report_lines(report))
 
-        self.app.push_screen(PromptScreen(
+        self.pos_app.ask(
             _("Z close: close the period"),
             [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
              PromptField("counted", _("Counted cash, only if a shift is still open (S/)"),
                          restrict=AMOUNT, max_length=9)],
-            submit, intro=_("The Z closes everything since the last Z; later sales start a "
-                            "new period.")), done)
+            submit, done, intro=_("The Z closes everything since the last Z; later sales "
+                                  "start a new period."))

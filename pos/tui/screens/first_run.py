@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from pos.i18n import _
+from pos.tui.base import PosScreen
 from pos.tui.widgets import TopBar
 
+if TYPE_CHECKING:
+    from pos.services import ClerkView
 
-class FirstRunScreen(Screen[None]):
+
+class FirstRunScreen(PosScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._busy = False
@@ -47,24 +52,24 @@ class FirstRunScreen(Screen[None]):
         if pin != self.query_one("#pin2", Input).value:
             self._error(_("The two PINs are different; type them again."), "pin")
             return
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
 
         def create():
             shop.add_clerk(name, "manager", pin)
             return shop.login(name, pin)
 
         self._busy = True
-        self.app.run_blocking(create, self._created, self._refused,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(create, self._created, self._refused,
                               name="first-run", node=self)
 
-    async def _created(self, clerk: object) -> None:
+    async def _created(self, clerk: ClerkView) -> None:
         self._busy = False
-        await self.app.logged_in(clerk)  # type: ignore[attr-defined]
+        await self.pos_app.logged_in(clerk)
 
     def _refused(self, exc: BaseException) -> None:
         self._busy = False
         field = getattr(exc, "field", "name")
-        self._error(self.app.error_text(exc), "pin" if field == "pin" else "name")  # type: ignore[attr-defined]
+        self._error(self.pos_app.error_text(exc), "pin" if field == "pin" else "name")
 
     def _error(self, text: str, focus: str) -> None:
         message = self.query_one("#first-run-message", Static)

@@ -11,15 +11,20 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
+from pos.domain.money import format_money
+from pos.domain.payment import Method
+from pos.domain.phone import group_phone
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.airtime import airtime_fields, airtime_value
+from pos.tui.base import PosModal, PosScreen, PromptField
 from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def entry_time(shop: Any, entry: Any) -> str:
+    # lazy: pos.slips imports receipts and the config (start-up)
     from pos.slips import local_time
 
     return local_time(entry, shop.tz).strftime("%H:%M")
@@ -33,7 +38,7 @@ def entry_status(view: Any) -> str:
     return ""
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(PosScreen[None]):
     AUTO_FOCUS = "#search"
 
     def __init__(self) -> None:
@@ -61,7 +66,7 @@ class HistoryScreen(Screen[None]):
     # -- loading -------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         self.query_one("#search", Input).value = ""
         self._load(lambda: shop.history(day=shop.today()), _("Today's sales"))
 
@@ -71,13 +76,11 @@ class HistoryScreen(Screen[None]):
             if open_single and len(views) == 1:
                 self.open_view(views[0])
 
-        self.app.run_blocking(query, done, self._failed, name="history",  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(query, done, self._failed, name="history",
                               node=self)
 
     def show(self, views: list[Any], title: str) -> None:
-        from pos.services import format_money, group_phone
-
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         self.views = views
         table = self.query_one(DataTable)
         table.clear()
@@ -95,7 +98,7 @@ class HistoryScreen(Screen[None]):
                       else f"{title}: " + _("nothing found."))
 
     def _failed(self, exc: BaseException) -> None:
-        self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
+        self._message(self.pos_app.error_text(exc), error=True)
 
     def _message(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#history-message", Static)
@@ -106,7 +109,7 @@ class HistoryScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         text = event.value.strip()
         if not text:
             self.action_refresh()
@@ -138,7 +141,7 @@ class HistoryScreen(Screen[None]):
         self.app.pop_screen()
 
 
-class EntryScreen(ModalScreen[bool]):
+class EntryScreen(PosModal[bool]):
     """One sale or void: its details; R reprint, V void."""
 
     def __init__(self, view: Any) -> None:
@@ -167,10 +170,10 @@ class EntryScreen(ModalScreen[bool]):
         return keys
 
     def details(self) -> Text:
+        # lazy: pos.slips imports receipts and the config (start-up)
         from pos.slips import local_time
-        from pos.services import Method, format_money, group_phone
 
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         e = self.view.entry
         op = shop.operators.get(e.operator or "")
         try:
@@ -220,24 +223,22 @@ class EntryScreen(ModalScreen[bool]):
         """A regular customer's weekly top-up: a new draft with this sale's operator, phone
         and amount on the sale screen; the ID and payment are asked again, then confirmed."""
         if self.can_repeat() and not self.busy:
-            await self.app.repeat_sale(self.view.entry)  # type: ignore[attr-defined]
+            await self.pos_app.repeat_sale(self.view.entry)
 
     def action_preview(self) -> None:
         """The receipt as printed (or as it will print), on screen; R there prints a copy."""
-        from pos.tui.screens.receipt import ReceiptScreen
-
         if self.busy:
             return
-        self.app.push_screen(ReceiptScreen(self.view.entry.ticket, None))
+        self.pos_app.show_receipt(self.view.entry.ticket)
 
     def action_reprint(self) -> None:
         if self.busy:
             return
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         ticket = self.view.entry.ticket
         self.busy = True
         self.query_one(Banner).show(_("Printing…"))
-        self.app.run_blocking(lambda: shop.reprint(ticket), self._printed,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(lambda: shop.reprint(ticket), self._printed,
                               self._failed, name="reprint", node=self)
 
     def _printed(self, outcome: Any) -> None:
@@ -249,20 +250,18 @@ class EntryScreen(ModalScreen[bool]):
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         self.refresh_bindings()
-        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+        self.query_one(Banner).show(self.pos_app.error_text(exc), "error")
 
     def action_void(self) -> None:
         if not self.can_void() or self.busy:
             return
-        shop = self.app.shop  # type: ignore[attr-defined]
-        self.app.run_blocking(shop.clerks, self._ask_void, self._failed,  # type: ignore[attr-defined]
+        shop = self.shop
+        self.pos_app.run_blocking(shop.clerks, self._ask_void, self._failed,
                               name="clerks", node=self)
 
     def _ask_void(self, clerks: list[Any]) -> None:
-        from pos.tui.screens.prompt import PromptField, PromptScreen
-
-        shop = self.app.shop  # type: ignore[attr-defined]
-        me = self.app.clerk  # type: ignore[attr-defined]
+        shop = self.shop
+        me = self.pos_app.clerk
         managers = [c.name for c in clerks if c.is_manager]
         default = me.name if me is not None and me.is_manager else (managers[0] if managers
                                                                     else "")
@@ -270,8 +269,6 @@ class EntryScreen(ModalScreen[bool]):
         request_id = uuid.uuid4().hex  # one void request, however often Enter is pressed
 
         # issue 13: a delivered top-up needs the manager's word on the airtime
-        from pos.tui.screens.topup import airtime_fields, airtime_value
-
         extra = airtime_fields(shop, self.view.entry)
 
         def submit(values: dict[str, str]) -> Any:
@@ -279,15 +276,14 @@ class EntryScreen(ModalScreen[bool]):
             return shop.void(ticket, values["reason"], manager, request_id=request_id,
                              airtime=airtime_value(values))
 
-        prompt = PromptScreen(
+        self.pos_app.ask(
             _("Void {ticket}", ticket=ticket),
             [PromptField("manager", _("Manager"), default, max_length=40),
              PromptField("pin", _("Manager PIN"), password=True, restrict=r"[0-9]*",
                          max_length=8),
              PromptField("reason", _("Reason"), max_length=200), *extra],
-            submit, intro=_("A void is a new entry that reverses this sale; the sale stays "
-                            "in the ledger."))
-        self.app.push_screen(prompt, self._voided)
+            submit, self._voided, intro=_("A void is a new entry that reverses this sale; the "
+                                          "sale stays in the ledger."))
 
     def _voided(self, result: Any) -> None:
         if result is None:
@@ -305,6 +301,4 @@ class EntryScreen(ModalScreen[bool]):
         else:
             self.query_one(Banner).show(text, "ok")
         # The void slip as printed: decoded from the bytes the printer got (or will get).
-        from pos.tui.screens.receipt import ReceiptScreen
-
-        self.app.push_screen(ReceiptScreen(result.ticket, None, title=_("Void slip")))
+        self.pos_app.show_receipt(result.ticket, title=_("Void slip"))

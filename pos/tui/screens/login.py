@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from pos.i18n import _
+from pos.tui.base import PosScreen
 from pos.tui.widgets import KeyFooter, TopBar
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ class KnownClerk:
     is_manager: bool
 
 
-class LoginScreen(Screen[None]):
+class LoginScreen(PosScreen[None]):
     """Name + PIN. `locked_by` makes it the idle-lock screen (any clerk may unlock)."""
 
     AUTO_FOCUS = None
@@ -60,18 +60,18 @@ class LoginScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#clerks").disabled = True
         self.query_one("#pin").disabled = True
-        shop = getattr(self.app, "shop", None)
+        shop = self.pos_app.shop
         if shop is not None:
             self.shop_ready()
-        elif getattr(self.app, "shop_error", None):
-            self.shop_failed(self.app.shop_error)  # type: ignore[attr-defined]
-        self.call_after_refresh(self.app.login_drawn)  # type: ignore[attr-defined]
+        elif self.pos_app.shop_error:
+            self.shop_failed(self.pos_app.shop_error)
+        self.call_after_refresh(self.pos_app.login_drawn)
 
     # -- the shop is open ----------------------------------------------------------------
 
     def shop_ready(self) -> None:
-        shop = self.app.shop  # type: ignore[attr-defined]
-        self.app.run_blocking(  # type: ignore[attr-defined]
+        shop = self.shop
+        self.pos_app.run_blocking(
             lambda: (shop.has_clerks(), shop.clerks()), self._clerks_loaded, name="clerks",
             node=self)
 
@@ -89,9 +89,7 @@ class LoginScreen(Screen[None]):
     async def _clerks_loaded(self, found: tuple[bool, list[ClerkView]]) -> None:
         has_clerks, clerks = found
         if not has_clerks:
-            from pos.tui.screens.first_run import FirstRunScreen
-
-            await self.app.switch_screen(FirstRunScreen())
+            await self.pos_app.first_run()
             return
         names = self.query_one("#clerks", OptionList)
         if self.clerks and [c.name for c in self.clerks] == [c.name for c in clerks]:
@@ -123,7 +121,7 @@ class LoginScreen(Screen[None]):
             names.focus()
         if not self._busy:
             self._message(_("Choose your name (↑↓, Enter), then type your PIN."))
-        self.app.login_ready()  # type: ignore[attr-defined]
+        self.pos_app.login_ready()
 
     # -- keys ----------------------------------------------------------------------------
 
@@ -149,29 +147,29 @@ class LoginScreen(Screen[None]):
         name = self.clerks[index].name
         pin = event.value
         self._busy = True
-        if self.app.shop is None:  # type: ignore[attr-defined]
+        if self.pos_app.shop is None:
             self._pending = (name, pin)  # answered when the ledger is open
             self._message(_("Opening the ledger…"))
             return
         self._check(name, pin)
 
     def _check(self, name: str, pin: str) -> None:
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         self._busy = True
         self._message(_("Checking…"))
-        self.app.run_blocking(lambda: shop.login(name, pin), self._logged_in,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(lambda: shop.login(name, pin), self._logged_in,
                               self._refused, name="login", node=self)
 
     async def _logged_in(self, clerk: ClerkView) -> None:
         self._busy = False
-        await self.app.logged_in(clerk)  # type: ignore[attr-defined]
+        await self.pos_app.logged_in(clerk)
 
     def _refused(self, exc: BaseException) -> None:
         self._busy = False
         pin = self.query_one("#pin", Input)
         pin.value = ""
         pin.focus()
-        self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
+        self._message(self.pos_app.error_text(exc), error=True)
 
     def _message(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#login-message", Static)

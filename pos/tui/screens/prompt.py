@@ -1,36 +1,26 @@
 """A small modal form (void, shift open/close, Z): Enter moves on, the last Enter submits.
 
 `submit(values)` runs in a thread worker; a refusal stays on the form with its message
-(a wrong PIN clears the PIN), a success dismisses with the result.
+(a wrong PIN clears the PIN), a success dismisses with the result. Screens do not push
+it: they call `PosApp.ask(title, fields, submit, done)` with `PromptField`s (pos.tui.base).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.base import PosModal, PromptField
 from pos.tui.widgets import KeyFooter
 
 
-@dataclass(frozen=True)
-class PromptField:
-    name: str
-    label: str
-    value: str = ""
-    password: bool = False
-    restrict: str | None = None
-    max_length: int = 0
-
-
-class PromptScreen(ModalScreen[Any]):
+class PromptScreen(PosModal[Any]):
     def __init__(self, title: str, fields: list[PromptField],
                  submit: Callable[[dict[str, str]], Any], intro: str = "") -> None:
         super().__init__()
@@ -75,7 +65,7 @@ class PromptScreen(ModalScreen[Any]):
         self.busy = True
         values = self.values()
         self._message(_("Working…"))
-        self.app.run_blocking(lambda: self.submit(values), self._done,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(lambda: self.submit(values), self._done,
                               self._refused, name="prompt", node=self)
 
     def _done(self, result: Any) -> None:
@@ -84,7 +74,7 @@ class PromptScreen(ModalScreen[Any]):
 
     def _refused(self, exc: BaseException) -> None:
         self.busy = False
-        self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
+        self._message(self.pos_app.error_text(exc), error=True)
         names = [f.name for f in self.fields]
         field = getattr(exc, "field", None)
         target = field if field in names else None

@@ -13,17 +13,19 @@ from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
+from pos.domain.money import format_money
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.base import PosScreen
 from pos.tui.widgets import Banner, KeyFooter, TopBar
 
 
 def preview_text(data: bytes) -> Text:
     """ESC/POS bytes → what the paper shows, barcode drawn with block characters where the
     paper prints it: above its human-readable line (the ticket), before the footer."""
+    # lazy: the receipts package (~17 ms) is needed once a receipt is shown, in a worker
     from receipts import barcode_text, decode
 
     text = Text()
@@ -44,7 +46,7 @@ def preview_text(data: bytes) -> Text:
     return text
 
 
-class ReceiptScreen(Screen[None]):
+class ReceiptScreen(PosScreen[None]):
     """After a sale, or opened from history (`job_id=None`: the ticket's receipt as the
     ledger renders it, nothing queued; Esc goes back to the ticket, R prints a copy)."""
 
@@ -75,18 +77,16 @@ class ReceiptScreen(Screen[None]):
         head = Text(_("Ticket {ticket}", ticket=self.ticket) if self.from_history
                     else _("Sale {ticket} saved.", ticket=self.ticket), style="bold")
         if self.change is not None:
-            from pos.services import format_money
-
             head.append("   " + _("Change") + ": ", style="bold")
             head.append(format_money(self.change), style="bold reverse")
         self.query_one("#receipt-head", Static).update(head)
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         job_id, ticket = self.job_id, self.ticket
         if job_id is None:
             load = lambda: preview_text(shop.receipt_bytes(ticket))
         else:
             load = lambda: preview_text(shop.job_bytes(job_id))
-        self.app.run_blocking(load, self._show_preview, self._preview_failed,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(load, self._show_preview, self._preview_failed,
                               name="preview", node=self)
         if self.print_now and job_id is not None:
             self._print(lambda: shop.print_job(job_id))
@@ -100,7 +100,7 @@ class ReceiptScreen(Screen[None]):
 
     def _preview_failed(self, exc: BaseException) -> None:
         self.query_one("#receipt-preview", Static).update(
-            _("No preview: {error}", error=self.app.error_text(exc)))  # type: ignore[attr-defined]
+            _("No preview: {error}", error=self.pos_app.error_text(exc)))
 
     def _print(self, send: Any) -> None:
         self.printing = True
@@ -108,7 +108,7 @@ class ReceiptScreen(Screen[None]):
         self.query_one(Banner).show(_("Printing…"))
         # On the app, not this screen: an operator key may start the next sale while the
         # printer is still busy, and its outcome must still reach the clerk (see _printed).
-        self.app.run_blocking(send, self._printed, self._print_failed,  # type: ignore[attr-defined]
+        self.pos_app.run_blocking(send, self._printed, self._print_failed,
                               name="print")
 
     def _gone(self) -> bool:
@@ -118,7 +118,7 @@ class ReceiptScreen(Screen[None]):
         self.printing = False
         self.outcome = outcome
         if self._gone():  # the clerk already moved on: tell them on whatever screen is up
-            self.app.show_print_outcome(outcome)  # type: ignore[attr-defined]
+            self.pos_app.show_print_outcome(outcome)
             return
         self.refresh_bindings()
         self.query_one(Banner).show_print_outcome(
@@ -127,10 +127,10 @@ class ReceiptScreen(Screen[None]):
     def _print_failed(self, exc: BaseException) -> None:
         self.printing = False
         if self._gone():
-            self.app.show_error(exc)  # type: ignore[attr-defined]
+            self.pos_app.show_error(exc)
             return
         self.refresh_bindings()
-        self.query_one(Banner).show(self.app.error_text(exc), "error")  # type: ignore[attr-defined]
+        self.query_one(Banner).show(self.pos_app.error_text(exc), "error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reprint" and self.printing:
@@ -140,7 +140,7 @@ class ReceiptScreen(Screen[None]):
     def action_reprint(self) -> None:
         if self.printing:
             return
-        shop = self.app.shop  # type: ignore[attr-defined]
+        shop = self.shop
         ticket = self.ticket
         self._print(lambda: shop.reprint(ticket))
 
@@ -149,16 +149,11 @@ class ReceiptScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         # An operator key here starts the next sale at once (the bodega's queue is long).
-        from pos.tui.screens.sale import SaleScreen
-
         if self.from_history:
             return  # a ticket looked up again: the sale screen is not behind it
         char = event.character or ""
-        ops = self.app.shop.operators.values()  # type: ignore[attr-defined]
+        ops = self.shop.operators.values()
         if char and any(op.key == char for op in ops):
             event.stop()
             event.prevent_default()
-            self.app.pop_screen()
-            sale = self.app._sale_screen()  # type: ignore[attr-defined]
-            if isinstance(sale, SaleScreen):
-                sale.start_with(char)
+            self.pos_app.next_sale(char)

@@ -19,6 +19,7 @@ from textual.widgets import Digits, Static
 
 from pos.i18n import _
 from pos.tui import keymap
+from pos.tui.base import PosScreen
 from pos.tui.sale_form import ORDER, Row, SaleForm
 from pos.tui.widgets import Banner, KeyFooter, TopBar, release_render_caches
 
@@ -56,13 +57,13 @@ class FieldRow(Static):
         self.update(text)
 
 
-class SaleScreen(Screen[None]):
+class SaleScreen(PosScreen[None]):
     AUTO_FOCUS = None
 
     def __init__(self, clerk: ClerkView) -> None:
         super().__init__()
         self.clerk = clerk
-        self.form = SaleForm(self.app.shop)  # type: ignore[attr-defined]
+        self.form = SaleForm(self.pos_app.draft_rules())
         keymap.bind(self, keymap.SALE)
 
     def compose(self) -> ComposeResult:
@@ -173,15 +174,13 @@ class SaleScreen(Screen[None]):
         self.redraw()
 
     def open_confirm(self) -> None:
-        from pos.tui.screens.confirm import ConfirmScreen
-
         try:
             draft = self.form.draft()
         except Exception as exc:  # noqa: BLE001 - shown under the field by the form
             self.form._fail(exc)
             self.redraw()
             return
-        self.app.push_screen(ConfirmScreen(draft, self.clerk, self.form.request_id))
+        self.pos_app.confirm_sale(draft, self.clerk, self.form.request_id)
 
     def sold(self) -> None:
         """The confirm screen committed the sale: clear the form for the next one."""

@@ -2,33 +2,25 @@
 
 Opened by the app after a manual top-up is confirmed (that sale preselected), and with
 Ctrl+R from anywhere. The app routes: this screen ends with `dismiss(ticket or None)`. The
-keys are data here (TOPUP, TOPUP_GLOBAL) so this part stays in one file until the merge.
+keys are data in keymap.py (TOPUP, TOPUP_GLOBAL).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from pos.i18n import N_, _
+from pos.domain.money import format_money
+from pos.domain.phone import group_phone
+from pos.i18n import _
 from pos.tui import keymap
-from pos.tui.keymap import Key
+from pos.tui.base import PosScreen
 from pos.tui.widgets import Banner, TopBar
 
 if TYPE_CHECKING:
     from pos.tui.app import PosApp
-
-TOPUP = (
-    Key("escape", "close", N_("Back")),
-    Key("f8", "not_arrived", N_("Did not arrive"), key_display="F8", priority=True),
-    Key("f5", "refresh", N_("Refresh"), key_display="F5", priority=True),
-)
-TOPUP_GLOBAL = (Key("ctrl+r", "app.topups", N_("Top-ups"), show=False, priority=True,
-                    key_display="^R"),)
-
 
 def age_text(seconds: float) -> str:
     minutes = int(seconds // 60)
@@ -39,7 +31,7 @@ def age_text(seconds: float) -> str:
     return _("{hours} h", hours=minutes // 60)
 
 
-class TopupScreen(Screen[Any]):
+class TopupScreen(PosScreen[Any]):
     """The pending list with the code field for the highlighted one."""
 
     def __init__(self, ticket: str | None = None) -> None:
@@ -47,11 +39,7 @@ class TopupScreen(Screen[Any]):
         self.wanted = ticket
         self.tickets: list[str] = []
         self.busy = False
-        keymap.bind(self, TOPUP)
-
-    @property
-    def pos_app(self) -> PosApp:
-        return cast("PosApp", self.app)
+        keymap.bind(self, keymap.TOPUP)
 
     def compose(self) -> ComposeResult:
         yield TopBar(_("Pending top-ups"))
@@ -71,18 +59,16 @@ class TopupScreen(Screen[Any]):
     # -- loading ---------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
-        shop = self.pos_app.shop
+        shop = self.shop
         if shop is None:
             return
         self.pos_app.run_blocking(lambda: (desk(shop).pending(), shop.clock()), self._loaded,
                                   name="topups", node=self)
 
     def _loaded(self, value: tuple[list[Any], Any]) -> None:
-        from pos.domain.money import format_money
-        from pos.domain.phone import group_phone
-
         pending, now = value
         table = self.query_one(DataTable)
         table.clear()
@@ -123,9 +109,10 @@ class TopupScreen(Screen[Any]):
         self._resolve(failed=True)
 
     def _resolve(self, *, code: str | None = None, failed: bool = False) -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
-        ticket, shop, clerk = self.selected(), self.pos_app.shop, self.pos_app.clerk
+        ticket, shop, clerk = self.selected(), self.shop, self.pos_app.clerk
         if self.busy or ticket is None or shop is None or clerk is None:
             return
         self.busy = True
@@ -163,23 +150,6 @@ class TopupScreen(Screen[Any]):
             self.dismiss(None)
 
 
-def airtime_fields(shop: Any, entry: Any) -> list[Any]:
-    """The void prompt's extra field for a delivered top-up: did the operator reverse the
-    airtime? (one quick read, only for sales that carry a top-up)."""
-    from pos.topup.service import CONFIRMED, desk, sale_topup
-    from pos.tui.screens.prompt import PromptField
-
-    if sale_topup(entry) is None or desk(shop).status(entry.ticket).state != CONFIRMED:
-        return []
-    return [PromptField("airtime", _("Airtime reversed by the operator? (y/n)"),
-                        restrict=r"[sSnNyY]?", max_length=1)]
-
-
-def airtime_value(values: dict[str, str]) -> str | None:
-    answer = values.get("airtime", "").lower()
-    return {"s": "reversed", "y": "reversed", "n": "not_reversed"}.get(answer)
-
-
 def needs_code(result: Any) -> bool:
     """A fresh sale whose manual top-up waits for the operator's code."""
     outcome = getattr(result, "topup", None)
@@ -199,6 +169,7 @@ def start_reconciler(app: PosApp, every: float = 60.0) -> None:
         return
 
     def tick() -> None:
+        # lazy: pos.topup.service imports the ledger (SQLModel), kept off the start-up path
         from pos.topup.service import desk
 
         app.run_blocking(lambda: desk(shop).reconcile(), told, lambda exc: None,
