@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 
-from pos.i18n import N_, _
+from pos.i18n import N_, _, ngettext
 from pos.tui import keymap
 from pos.tui.widgets import Banner, KeyFooter, TopBar
 
@@ -157,7 +157,8 @@ class BackOfficeScreen(Screen[None]):
 
     def _step(self, count: int) -> None:
         self.query_one(ProgressBar).update(total=max(count, 1), progress=count)
-        self.query_one(Banner).show(_("{count} entries so far…", count=count))
+        self.query_one(Banner).show(ngettext("{count} entry so far…", "{count} entries so far…", count,
+                                             count=count))
 
     # -- print queue -----------------------------------------------------------------------
 
@@ -228,8 +229,10 @@ class BackOfficeScreen(Screen[None]):
         total = entries if isinstance(entries, int) and entries > 0 else 1
         bar.update(total=total, progress=total)
         self.query_one(Banner).show(
-            _("Ledger verified: every chain is whole ({count} entries).",
-              count=entries if entries is not None else "?"), "ok")
+            ngettext("Ledger verified: every chain is whole ({count} entry).",
+                     "Ledger verified: every chain is whole ({count} entries).",
+                     entries if entries is not None else 2,
+                     count=entries if entries is not None else "?"), "ok")
 
     # -- export ----------------------------------------------------------------------------
 
@@ -279,8 +282,9 @@ class BackOfficeScreen(Screen[None]):
     def _exported(self, rows: int, path: Path) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=max(rows, 1), progress=max(rows, 1))
-        self.query_one(Banner).show(_("Exported {count} rows to {path}.", count=rows,
-                                      path=str(path)), "ok")
+        self.query_one(Banner).show(ngettext("Exported {count} row to {path}.",
+                                             "Exported {count} rows to {path}.", rows,
+                                             count=rows, path=str(path)), "ok")
 
     # -- clerks ----------------------------------------------------------------------------
 

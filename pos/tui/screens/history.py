@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input, Label, Static
 
-from pos.i18n import _
+from pos.i18n import _, ngettext
 from pos.tui import keymap
 from pos.tui.widgets import Banner, KeyFooter, TopBar
 
@@ -91,7 +91,7 @@ class HistoryScreen(Screen[None]):
                           Text(f"{format_money(e.amount_cents)} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
-        self._message(f"{title}: " + _("{count} tickets", count=count) if count
+        self._message(f"{title}: " + ngettext("{count} ticket", "{count} tickets", count, count=count) if count
                       else f"{title}: " + _("nothing found."))
 
     def _failed(self, exc: BaseException) -> None:
