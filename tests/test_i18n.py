@@ -73,11 +73,23 @@ def translated(message: Message | None) -> bool:
 
 def test_every_message_has_a_spanish_translation() -> None:
     assert len(used_msgids()) > 700  # the extraction really ran over pos/, help and click
+    # also found: a message inside an f-string, a ValidationError literal, click's own
+    assert {"Auth.", "Usage:", "Missing option"} <= set(used_msgids())
     catalog = spanish()
     missing = {m: where for m, where in used_msgids().items()
                if not translated(catalog.get(m if isinstance(m, str) else m[0]))}
     assert not missing, "untranslated or fuzzy: " + "\n".join(
         f"{w}: {m!r}" for m, w in missing.items())
+
+
+def test_extraction_reads_validation_errors_and_f_strings() -> None:
+    from pos.i18n_extract import extract_python
+
+    source = (b'raise s.ValidationError("card", "Bad card {x}.", x=1)\n'
+              b'label = f"{_(\'Auth.\')} {code}"\n')
+    found = [(f, m) for _, f, m, _ in extract_python(io.BytesIO(source), DEFAULT_KEYWORDS, [],
+                                                      {})]
+    assert (None, "Bad card {x}.") in found and ("_", "Auth.") in found
 
 
 def test_plural_messages_have_spanish_plural_forms() -> None:
