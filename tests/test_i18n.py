@@ -138,6 +138,16 @@ def test_compiled_catalogue_is_the_po() -> None:
     assert shipped.plural(1) == 0 and shipped.plural(2) == 1 and shipped.plural(0) == 1
 
 
+def test_compiled_catalogues_ship_with_the_package() -> None:
+    """pyproject's package-data takes every compiled catalogue (pos/locale/*/LC_MESSAGES/*)."""
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["pos"]
+    shipped = {path for pattern in patterns for path in (ROOT / "pos").glob(pattern)}
+    assert MO in shipped
+
+
 # -- the language at run time -------------------------------------------------------------
 
 @pytest.fixture(autouse=True)
