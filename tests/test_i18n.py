@@ -40,6 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "pos.po"
 MO = PO.with_suffix(".mo")
 POT = LOCALE_DIR / "pos.pot"
+# every language: the checks below hold for each catalogue under pos/locale/
+LANGUAGES = sorted(path.parent.parent.name for path in LOCALE_DIR.glob("*/LC_MESSAGES/pos.po"))
 
 
 @cache
@@ -55,9 +57,13 @@ def used_msgids() -> dict[str | tuple[str, str], str]:
 
 
 @cache
-def spanish() -> Catalog:
-    with PO.open("rb") as fh:
+def catalogue(language: str) -> Catalog:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "pos.po").open("rb") as fh:
         return read_po(fh)
+
+
+def spanish() -> Catalog:
+    return catalogue("es")
 
 
 def placeholders(text: str) -> set[str]:
@@ -71,11 +77,16 @@ def translated(message: Message | None) -> bool:
     return all(strings)
 
 
-def test_every_message_has_a_spanish_translation() -> None:
+def test_catalogues() -> None:
+    assert "es" in LANGUAGES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_has_a_translation(language: str) -> None:
     assert len(used_msgids()) > 700  # the extraction really ran over pos/, help and click
     # also found: a message inside an f-string, a ValidationError literal, click's own
     assert {"Auth.", "Usage:", "Missing option"} <= set(used_msgids())
-    catalog = spanish()
+    catalog = catalogue(language)
     missing = {m: where for m, where in used_msgids().items()
                if not translated(catalog.get(m if isinstance(m, str) else m[0]))}
     assert not missing, "untranslated or fuzzy: " + "\n".join(
@@ -103,12 +114,13 @@ def test_plural_messages_have_spanish_plural_forms() -> None:
         assert message.id == (singular, plural_id)
 
 
-def _catalogue_entries() -> list[Message]:
-    return [m for m in spanish() if m.id]
+def _catalogue_entries() -> list[tuple[str, Message]]:
+    return [(language, m) for language in LANGUAGES for m in catalogue(language) if m.id]
 
 
-@pytest.mark.parametrize("message", _catalogue_entries(), ids=lambda m: repr(m.id)[:60])
-def test_translation_keeps_placeholders(message: Message) -> None:
+@pytest.mark.parametrize(("language", "message"), _catalogue_entries(),
+                         ids=lambda x: x if isinstance(x, str) else repr(x.id)[:60])
+def test_translation_keeps_placeholders(language: str, message: Message) -> None:
     if isinstance(message.id, tuple):
         singular, plural = message.id
         first, *others = message.string
@@ -126,15 +138,22 @@ def test_template_lists_every_message_in_use() -> None:
     assert set(used_msgids()) <= template, set(used_msgids()) - template
 
 
-def test_compiled_catalogue_is_the_po() -> None:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_compiled_catalogue_is_the_po(language: str) -> None:
     """pos.mo is what `pybabel compile` makes of pos.po now (a stale .mo fails here)."""
     fresh = io.BytesIO()
-    write_mo(fresh, spanish())
+    write_mo(fresh, catalogue(language))
     fresh.seek(0)
-    with MO.open("rb") as fh:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "pos.mo").open("rb") as fh:
         shipped = gettext.GNUTranslations(fh)
     compiled = gettext.GNUTranslations(fresh)
     assert shipped._catalog == compiled._catalog  # type: ignore[attr-defined]
+    assert shipped.info() == compiled.info()
+
+
+def test_spanish_plural_forms_compiled() -> None:
+    with MO.open("rb") as fh:
+        shipped = gettext.GNUTranslations(fh)
     assert shipped.plural(1) == 0 and shipped.plural(2) == 1 and shipped.plural(0) == 1
 
 
@@ -145,7 +164,8 @@ def test_compiled_catalogues_ship_with_the_package() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = pyproject["tool"]["setuptools"]["package-data"]["pos"]
     shipped = {path for pattern in patterns for path in (ROOT / "pos").glob(pattern)}
-    assert MO in shipped
+    for language in LANGUAGES:
+        assert LOCALE_DIR / language / "LC_MESSAGES" / "pos.mo" in shipped
 
 
 # -- the language at run time -------------------------------------------------------------
