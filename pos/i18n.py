@@ -34,11 +34,14 @@ _catalogues: dict[str, _gettext.NullTranslations] = {}
 def language_of(locale: str) -> str:
     """The catalogue a locale reads: "es_PE"/"es" → "es", "en"/"en_US" → "en".
 
-    A language with no catalogue under pos/locale/ falls back to Spanish, the default.
+    A catalogue for the whole locale (pos/locale/pt_BR/) comes before one for its language
+    (pos/locale/pt/); a language with neither falls back to Spanish, the default.
     """
-    code = locale.replace("-", "_").split("_", 1)[0].lower()
-    if code == SOURCE_LANGUAGE or code in _catalogues or (LOCALE_DIR / code).is_dir():
-        return code
+    name = locale.replace("-", "_")
+    for candidate in (name, name.split("_", 1)[0].lower()):
+        if (candidate == SOURCE_LANGUAGE or candidate in _catalogues
+                or (LOCALE_DIR / candidate / "LC_MESSAGES").is_dir()):
+            return candidate
     return DEFAULT_LANGUAGE
 
 
@@ -65,13 +68,14 @@ def use_locale(locale: str) -> Iterator[None]:
 
 
 def current_locale() -> str:
-    """The active language code, "es" or "en"."""
+    """The active language code: "es" or "en" (or the folder name of another catalogue)."""
     return _context_language.get() or _process_language
 
 
 def babel_locale() -> str:
     """The Babel locale used for numbers and dates."""
-    return BABEL_LOCALES.get(current_locale(), "es_PE")
+    language = current_locale()
+    return BABEL_LOCALES.get(language, language)
 
 
 def _catalogue(language: str) -> _gettext.NullTranslations:

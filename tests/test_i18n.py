@@ -31,6 +31,7 @@ from pos.i18n import (
     _,
     babel_locale,
     current_locale,
+    language_of,
     ngettext,
     set_locale,
     use_locale,
@@ -182,6 +183,8 @@ def test_locale_switch() -> None:
     set_locale("es_PE")
     assert _("Cash") == "Efectivo" and current_locale() == "es" and babel_locale() == "es_PE"
     assert _("Change: {change}", change="S/ 1.00") == "Vuelto: S/ 1.00"
+    assert [language_of(x) for x in ("es_PE", "es", "en", "en_US", "fr_FR")] == [
+        "es", "es", "en", "en", "es"]  # no catalogue for French: the default, Spanish
 
 
 def test_plurals() -> None:
