@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from pos.clihelp import TranslatedHelp, peek_locale, route_click_messages
-from pos.i18n import ngettext
+from pos.i18n import ngettext, set_locale
 
 if TYPE_CHECKING:
     from pos.services import ClerkView
@@ -100,8 +100,6 @@ class PosGroup(TranslatedHelp, click.Group):
     group_class = type  # subgroups are PosGroups too
 
     def main(self, args: Any = None, *pos_args: Any, **kwargs: Any) -> Any:
-        from pos.i18n import set_locale
-
         # click's own messages (usage errors, --help) in the config's language, before parsing
         route_click_messages()
         locale = peek_locale(sys.argv[1:] if args is None else list(args))
@@ -126,7 +124,6 @@ class PosGroup(TranslatedHelp, click.Group):
 
 def _settings(ctx: click.Context):  # noqa: ANN202
     from pos.config import load_settings
-    from pos.i18n import set_locale
 
     obj = ctx.ensure_object(dict)
     if "settings" not in obj:

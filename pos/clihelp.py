@@ -99,7 +99,8 @@ def route_click_messages() -> None:
 
 
 def peek_locale(args: Sequence[str]) -> str | None:
-    """[shop] locale of the config.toml these arguments will use (None: no readable file).
+    """[shop] locale of the config.toml these arguments will use (None: no readable file, or
+    it names none: the language stays the process's, Spanish unless set otherwise).
 
     Read raw, never validated here: the command loads the config properly and reports it.
     """
@@ -121,6 +122,6 @@ def peek_locale(args: Sequence[str]) -> str | None:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         shop = data.get("shop")
-        locale = shop.get("locale", "es_PE") if isinstance(shop, dict) else "es_PE"
-        return locale if isinstance(locale, str) else "es_PE"
+        locale = shop.get("locale") if isinstance(shop, dict) else None
+        return locale if isinstance(locale, str) else None
     return None

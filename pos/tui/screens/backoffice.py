@@ -157,8 +157,8 @@ class BackOfficeScreen(Screen[None]):
 
     def _step(self, count: int) -> None:
         self.query_one(ProgressBar).update(total=max(count, 1), progress=count)
-        self.query_one(Banner).show(ngettext("{count} entry so far…", "{count} entries so far…", count,
-                                             count=count))
+        self.query_one(Banner).show(ngettext("{count} entry so far…", "{count} entries so far…",
+                                             count, count=count))
 
     # -- print queue -----------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class BackOfficeScreen(Screen[None]):
         self.query_one(Banner).show(
             ngettext("Ledger verified: every chain is whole ({count} entry).",
                      "Ledger verified: every chain is whole ({count} entries).",
-                     entries if entries is not None else 2,
+                     entries if entries is not None else 2,  # unknown ("?"): plural
                      count=entries if entries is not None else "?"), "ok")
 
     # -- export ----------------------------------------------------------------------------

@@ -91,8 +91,8 @@ class HistoryScreen(Screen[None]):
                           Text(f"{format_money(e.amount_cents)} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
-        self._message(f"{title}: " + ngettext("{count} ticket", "{count} tickets", count, count=count) if count
-                      else f"{title}: " + _("nothing found."))
+        found = ngettext("{count} ticket", "{count} tickets", count, count=count)
+        self._message(f"{title}: " + found if count else f"{title}: " + _("nothing found."))
 
     def _failed(self, exc: BaseException) -> None:
         self._message(self.app.error_text(exc), error=True)  # type: ignore[attr-defined]
