@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
+from pos.clihelp import TranslatedHelp, peek_locale, route_click_messages
+from pos.i18n import ngettext, set_locale
+
 if TYPE_CHECKING:
     from pos.services import ClerkView
 
@@ -86,7 +89,24 @@ def _crash_log(exc: BaseException) -> str:
         return "stderr"
 
 
-class PosGroup(click.Group):
+class PosCommand(TranslatedHelp):
+    """A `pos` command: its help in the clerk's language."""
+
+
+class PosGroup(TranslatedHelp, click.Group):
+    """`pos` and its command groups: help in the clerk's language, one error boundary."""
+
+    command_class = PosCommand
+    group_class = type  # subgroups are PosGroups too
+
+    def main(self, args: Any = None, *pos_args: Any, **kwargs: Any) -> Any:
+        # click's own messages (usage errors, --help) in the config's language, before parsing
+        route_click_messages()
+        locale = peek_locale(sys.argv[1:] if args is None else list(args))
+        if locale is not None:
+            set_locale(locale)
+        return super().main(args, *pos_args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -104,7 +124,6 @@ class PosGroup(click.Group):
 
 def _settings(ctx: click.Context):  # noqa: ANN202
     from pos.config import load_settings
-    from pos.i18n import set_locale
 
     obj = ctx.ensure_object(dict)
     if "settings" not in obj:
@@ -266,7 +285,7 @@ ID_STDIN_HELP = (f"Read the customer's ID document (dni:NUMBER, ce:NUMBER, passp
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config", type=click.Path(dir_okay=False), default=None,
               help="config.toml to use (else $POS_CONFIG, ./config.toml, the user config dir).")
-@click.version_option(package_name="recarga-pos")
+@click.version_option(package_name="recarga-pos", help="Show the version and exit.")
 @click.pass_context
 def main(ctx: click.Context, config: str | None) -> None:
     """Recarga POS: mobile top-ups for bodegas. Without a command, starts the terminal app."""
@@ -491,8 +510,11 @@ def verify(ctx: click.Context, z_code: str | None) -> None:
     z_entry = shop.find_z(z_code) if z_code is not None else None
     with _progress(_("Verifying")) as tick:
         result = shop.verify(progress=tick)
-    click.echo(_("OK: {entries} entries and {events} events verified.",
-                 entries=result.entries, events=result.events))
+    click.echo(_("OK: {entries} and {events} verified.",
+                 entries=ngettext("{count} entry", "{count} entries", result.entries,
+                                  count=result.entries),
+                 events=ngettext("{count} event", "{count} events", result.events,
+                                 count=result.events)))
     for series, head in sorted(result.heads.items()):
         click.echo(f"{series}\t{head[:16]}")
     if z_entry is not None:
@@ -626,8 +648,9 @@ def print_queue(ctx: click.Context, retry: bool, show_all: bool) -> None:
                 state = _("failed: {error}", error=o.error or "")
             click.echo(f"{o.ticket}\t{state}")
         if failed:
-            _fail(_("{count} receipt(s) NOT printed; they wait in the print queue.",
-                    count=len(failed)), EXIT_FAIL)
+            _fail(ngettext("{count} receipt NOT printed; it waits in the print queue.",
+                           "{count} receipts NOT printed; they wait in the print queue.",
+                           len(failed), count=len(failed)), EXIT_FAIL)
         return
     jobs = shop.print_queue(pending_only=not show_all)
     if not jobs:
@@ -922,7 +945,8 @@ def export(ctx: click.Context, day: str, to_day: str | None, fmt: str, output: s
     with _progress(_("Exporting")) as tick:
         count = shop.export(start, end, fmt, Path(output), progress=tick, headers=headers,
                             dialect=dialect, force=force)
-    click.echo(_("{count} entries written to {path}.", count=count, path=output))
+    click.echo(ngettext("{count} entry written to {path}.", "{count} entries written to {path}.",
+                        count, count=count, path=output))
 
 
 # ================================================================= end of day close (#5)
@@ -989,7 +1013,6 @@ def topup_resolve(ctx: click.Context, ticket: str, code: str | None, failed: boo
 @click.pass_context
 def topup_reconcile(ctx: click.Context) -> None:
     """Ask the distributor about every pending top-up, by reference (never sends again)."""
-    from pos.i18n import _
     from pos.topup.service import desk
 
     shop = _shop(ctx)
@@ -997,7 +1020,9 @@ def topup_reconcile(ctx: click.Context) -> None:
     for outcome in outcomes:
         click.echo(outcome.status.ticket)
         _echo_topup(outcome)
-    click.echo(_("{count} still pending.", count=len(desk(shop).pending())))
+    pending = len(desk(shop).pending())
+    click.echo(ngettext("{count} still pending.", "{count} still pending.", pending,
+                        count=pending))
 
 
 @topup.command("report")

@@ -18,7 +18,8 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, ProgressBar, Static
 
 from pos.domain.errors import ValidationError
-from pos.i18n import N_, _
+
+from pos.i18n import N_, _, ngettext
 from pos.tui import keymap
 from pos.tui.base import PosScreen, PromptField
 from pos.tui.widgets import Banner, KeyFooter, TopBar
@@ -154,7 +155,8 @@ class BackOfficeScreen(PosScreen[None]):
 
     def _step(self, count: int) -> None:
         self.query_one(ProgressBar).update(total=max(count, 1), progress=count)
-        self.query_one(Banner).show(_("{count} entries so far…", count=count))
+        self.query_one(Banner).show(ngettext("{count} entry so far…", "{count} entries so far…",
+                                             count, count=count))
 
     # -- print queue -----------------------------------------------------------------------
 
@@ -225,8 +227,10 @@ class BackOfficeScreen(PosScreen[None]):
         total = entries if isinstance(entries, int) and entries > 0 else 1
         bar.update(total=total, progress=total)
         self.query_one(Banner).show(
-            _("Ledger verified: every chain is whole ({count} entries).",
-              count=entries if entries is not None else "?"), "ok")
+            ngettext("Ledger verified: every chain is whole ({count} entry).",
+                     "Ledger verified: every chain is whole ({count} entries).",
+                     entries if entries is not None else 2,  # unknown ("?"): plural
+                     count=entries if entries is not None else "?"), "ok")
 
     # -- export ----------------------------------------------------------------------------
 
@@ -271,8 +275,9 @@ class BackOfficeScreen(PosScreen[None]):
     def _exported(self, rows: int, path: Path) -> None:
         bar = self.query_one(ProgressBar)
         bar.update(total=max(rows, 1), progress=max(rows, 1))
-        self.query_one(Banner).show(_("Exported {count} rows to {path}.", count=rows,
-                                      path=str(path)), "ok")
+        self.query_one(Banner).show(ngettext("Exported {count} row to {path}.",
+                                             "Exported {count} rows to {path}.", rows,
+                                             count=rows, path=str(path)), "ok")
 
     # -- clerks ----------------------------------------------------------------------------
 

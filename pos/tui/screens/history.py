@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from pos.domain.money import format_money
 from pos.domain.payment import Method
 from pos.domain.phone import group_phone
-from pos.i18n import _
+from pos.i18n import _, ngettext
 from pos.tui import keymap
 from pos.tui.airtime import airtime_fields, airtime_value
 from pos.tui.base import PosModal, PosScreen, PromptField
@@ -94,8 +94,8 @@ class HistoryScreen(PosScreen[None]):
                           Text(f"{format_money(e.amount_cents)} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
-        self._message(f"{title}: " + _("{count} tickets", count=count) if count
-                      else f"{title}: " + _("nothing found."))
+        found = ngettext("{count} ticket", "{count} tickets", count, count=count)
+        self._message(f"{title}: " + found if count else f"{title}: " + _("nothing found."))
 
     def _failed(self, exc: BaseException) -> None:
         self._message(self.pos_app.error_text(exc), error=True)
