@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, text
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.domain.text import check_free_text
@@ -363,6 +364,40 @@ def verify(session: Session, key: bytes,
     entries, heads = _walk_table(session, JOURNAL_SHAPE, key, progress)
     n_events, _heads = _walk_table(session, EVENT_SHAPE, key, None)
     return VerifyResult(entries=entries, events=n_events, heads=heads)
+
+
+# -- the idempotency lookup on the sell path ------------------------------------------------
+
+_ENTRY_COLUMNS = tuple(JournalEntry.model_fields)
+# The unique index on request_id answers it; the first print job rides along (ix_print_job_ticket).
+_BY_REQUEST = (
+    "SELECT " + ", ".join(f"e.{name}" for name in _ENTRY_COLUMNS)
+    + ", (SELECT min(j.id) FROM print_job j WHERE j.ticket = e.ticket)"
+    " FROM journal_entry e WHERE e.request_id = {mark}")
+
+
+@dataclass(frozen=True)
+class RequestDone:
+    """What an idempotency key already produced: its entry and its first print job (0: none)."""
+
+    entry: JournalEntry  # built from the row, not loaded into the session
+    job_id: int
+
+
+def find_by_request_id(conn: Connection, request_id: str) -> RequestDone | None:
+    """The entry a request id already produced, by one indexed query without the ORM.
+
+    `conn` is the write transaction's connection (`session.connection()`): taken under the
+    terminal's lock, so two submits of one draft cannot both append. The request id is unique
+    across the whole ledger, so every terminal's entries are searched, as before.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%(request_id)s"
+    params: Any = (request_id,) if mark == "?" else {"request_id": request_id}
+    row = conn.exec_driver_sql(_BY_REQUEST.format(mark=mark), params).first()
+    if row is None:
+        return None
+    values = dict(zip(_ENTRY_COLUMNS, row))
+    return RequestDone(JournalEntry.model_construct(**values), int(row[-1] or 0))
 
 
 def chain_head(session: Session, series: str) -> JournalEntry | None:
