@@ -170,5 +170,6 @@ def run() -> list[dict[str, object]]:
          "ledger_ready_ms": round(statistics.median(ledger) * 1000, 1)},
     ]
 
+
 if __name__ == "__main__":
     print(run())
