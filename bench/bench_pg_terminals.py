@@ -109,7 +109,7 @@ def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
         shop = _open_shop(url, series, folder)
         clerk = shop.login("Ana", "2468")
         if shop.current_shift() is None:
-            shop.open_shift(clerk, Decimal("0"), print_now=False)
+            shop.open_shift(clerk, Decimal(0), print_now=False)
         barrier.wait(timeout=120)
         started = time.perf_counter()
         for i in range(count):
@@ -129,10 +129,11 @@ def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
         results.put((series, 0, 0.0, f"{type(exc).__name__}: {exc}"))
 
 
-ENTRY_COLUMNS = ("series, seq, ticket, kind, created_at, business_date, clerk, operator, phone, "
-                 "amount_cents, method, tendered_cents, change_cents, card_brand, card_last4, "
-                 "card_auth, op_number, id_type, id_masked, id_digest, id_number, ref_ticket, "
-                 "reason, request_id, data, period, prev_hash, hash").split(", ")
+ENTRY_COLUMNS = [
+    "series", "seq", "ticket", "kind", "created_at", "business_date", "clerk", "operator",
+    "phone", "amount_cents", "method", "tendered_cents", "change_cents", "card_brand",
+    "card_last4", "card_auth", "op_number", "id_type", "id_masked", "id_digest", "id_number",
+    "ref_ticket", "reason", "request_id", "data", "period", "prev_hash", "hash"]
 
 
 def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,

@@ -64,7 +64,7 @@ def _shop(folder: Path) -> Any:
     set_locale(settings.shop.locale)
     shop = Shop.open(settings)
     shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
-    shop.open_shift(ClerkView("Juan", "clerk"), Decimal("0"), print_now=False)
+    shop.open_shift(ClerkView("Juan", "clerk"), Decimal(0), print_now=False)
     return shop
 
 

@@ -36,7 +36,7 @@ print(json.dumps({"code": code, "loaded": loaded}), file=sys.__stderr__)
 def _probe(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
     proc = subprocess.run([sys.executable, "-c", PROBE, "--config", str(folder / "config.toml"),
                            *args], capture_output=True, text=True, timeout=120, cwd=folder,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, check=False)
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     return report["code"], report["loaded"]
 

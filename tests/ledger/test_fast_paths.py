@@ -137,7 +137,7 @@ def test_request_lookup_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 
         clerk = shop.login(CLERK, PIN)
         if shop.current_shift() is None:
-            shop.open_shift(clerk, Decimal("0"), print_now=False)
+            shop.open_shift(clerk, Decimal(0), print_now=False)
         draft = shop.build_draft(operator="claro", phone="987654321", amount="20",
                                  method="cash", tendered="50")
         sale = shop.sell(clerk, draft, request_id="pg-req-1", print_now=False)
