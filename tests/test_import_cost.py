@@ -1,5 +1,6 @@
 """The CLI pays only for what it uses (issue 12): on a SQLite ledger no command imports the
-PostgreSQL dialect, and only a command that renders a receipt imports python-escpos.
+PostgreSQL dialect, and only a command that renders a receipt imports python-escpos. And
+`pos verify` shows a progress bar on stderr when stderr is a terminal, nothing otherwise.
 
 Each check is a fresh interpreter (a subprocess), so nothing imported by the test process counts.
 """
@@ -105,3 +106,46 @@ def test_a_sale_loads_escpos_to_render_its_receipt_but_no_postgresql(shop_dir: P
     assert code == 0
     assert "escpos" in loaded  # the receipt is rendered: that is what escpos is for
     assert not [m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")]
+
+
+# -- verify's progress bar (issue 12): on a terminal only, on stderr -----------------------
+
+def _verify_with_stderr_on_a_pty(folder: Path) -> tuple[int, str, bytes]:
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pos.cli", "--config",
+                             str(folder / "config.toml"), "verify"], cwd=folder,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+    os.close(slave)
+    shown = b""
+    while select.select([master], [], [], 30)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode()
+    os.close(master)
+    return proc.wait(timeout=60), out, shown
+
+
+def test_verify_shows_a_progress_bar_on_a_terminal(shop_dir: Path) -> None:
+    code, out, shown = _verify_with_stderr_on_a_pty(shop_dir)
+    assert code == 0
+    assert out.startswith("OK: ")  # the answer stays on stdout, clean for scripts
+    assert "Verificando".encode() in shown  # the label, in the shop's language
+    assert "━".encode() in shown  # the bar (Rich draws it with heavy horizontal lines)
+
+
+def test_verify_without_a_terminal_prints_no_bar(shop_dir: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "pos.cli", "--config",
+                           str(shop_dir / "config.toml"), "verify"], capture_output=True,
+                          text=True, timeout=120, cwd=shop_dir, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Verificando" not in proc.stderr and "━" not in proc.stderr
