@@ -195,7 +195,8 @@ def z_time(name: str) -> float:
     source = ledger(name)
     work = Path(tempfile.mkdtemp(prefix="pos-bench-z-"))
     try:
-        for item in ("ledger.db", "ledger.key"):
+        # The witness too: a terminal whose witness is gone stops (and rightly so).
+        for item in ["ledger.db", "ledger.key", *(w.name for w in source.glob("*.witness"))]:
             shutil.copyfile(source / item, work / item)
         shop = Shop.open(settings_for(work), clock=_clock)
         try:
