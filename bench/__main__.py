@@ -3,6 +3,7 @@
     python -m bench                 # all of them
     python -m bench sell receipt    # some of them (module names without "bench_")
     python -m bench --markdown bench/RESULTS.md
+    python -m bench verify --entries 1000000   # verify's full figure (default 100,000)
 
 Each bench/bench_*.py module has `run()` returning a dict or a list of dicts with the keys
 figure, goal, baseline, measured, ratio, unit; the baseline is measured in the same run.
@@ -19,7 +20,8 @@ import time
 import traceback
 from pathlib import Path
 
-MODULES = ["sell", "receipt", "startup", "memory", "dayclose", "pg_terminals", "topup"]
+MODULES = ["sell", "cli", "receipt", "startup", "verify", "memory", "dayclose", "pg_terminals",
+           "topup"]
 
 
 def machine() -> str:
@@ -51,7 +53,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("only", nargs="*", help="module names, e.g. sell receipt")
     parser.add_argument("--markdown", help="also write the table to this file")
+    parser.add_argument("--entries", type=int, help="journal entries for verify (100,000)")
     args = parser.parse_args(argv)
+    if args.entries:
+        os.environ["POS_BENCH_ENTRIES"] = str(args.entries)  # read when bench_verify loads
     rows: list[dict[str, object]] = []
     failed = 0
     for name in args.only or MODULES:

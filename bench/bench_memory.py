@@ -90,7 +90,7 @@ SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter", "enter"]
 async def main():
     shop = Shop.open(load_settings(str(folder / "config.toml")))
     rosa = shop.add_clerk("Rosa", "manager", "1234")
-    shop.add_clerk("Juan", "clerk", "5678")
+    shop.add_clerk("Juan", "clerk", "5678", by=rosa)
     shop.open_shift(rosa, Decimal("100"), print_now=False)
     from pos.tui.screens.confirm import ConfirmScreen
     ConfirmScreen.ARM_SECONDS = 0.0  # Pilot types faster than the anti-bounce delay

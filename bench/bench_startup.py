@@ -1,4 +1,5 @@
-"""Cold start to a login screen that takes a PIN, against a minimal Textual app's first frame.
+"""Cold start: our first frame, and a login screen that takes a PIN, against a minimal Textual
+app's first frame. Two figures, goal (issue 12) each at most 1.2x the minimal app.
 
 Each run is a fresh `python -c` subprocess on a real pseudo-terminal (80×24). The baseline
 child writes a wall-clock timestamp to a pipe once its first screen has been drawn
@@ -29,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-GOAL = 1.5
+GOAL = 1.2
 RUNS = 7
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -138,7 +139,7 @@ def _one(script: str, *args: str) -> Any:
     return [float(line) - started for line in data.decode().split()]
 
 
-def run() -> dict[str, object]:
+def run() -> list[dict[str, object]]:
     folder = _shop_dir()
     try:
         config = str(folder / "config.toml")
@@ -156,18 +157,18 @@ def run() -> dict[str, object]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     baseline = statistics.median(base) * 1000
+    first = statistics.median(drawn) * 1000
     measured = statistics.median(ours) * 1000
-    return {
-        "figure": "cold start to a login that takes a PIN",
-        "goal": f"<= {GOAL:g}x",
-        "baseline": round(baseline, 1),
-        "measured": round(measured, 1),
-        "ratio": round(measured / baseline, 2),
-        "unit": "ms",
-        "first_frame_ms": round(statistics.median(drawn) * 1000, 1),
-        "ledger_ready_ms": round(statistics.median(ledger) * 1000, 1),
-        "runs": RUNS,
-    }
+    unit = "ms (baseline: a minimal Textual app's first frame)"
+    return [
+        {"figure": "cold start to our first frame", "goal": f"<= {GOAL:g}x",
+         "baseline": round(baseline, 1), "measured": round(first, 1),
+         "ratio": round(first / baseline, 2), "unit": unit, "runs": RUNS},
+        {"figure": "cold start to a usable login (clerks listed, the PIN box takes digits)",
+         "goal": f"<= {GOAL:g}x", "baseline": round(baseline, 1), "measured": round(measured, 1),
+         "ratio": round(measured / baseline, 2), "unit": unit,
+         "ledger_ready_ms": round(statistics.median(ledger) * 1000, 1)},
+    ]
 
 
 if __name__ == "__main__":

@@ -53,9 +53,10 @@ credentials_env = "POS_BENCH_TOPUP_TOKEN"
             settings = load_file(config)
             set_locale(settings.shop.locale)
             shop = Shop.open(settings)
-            shop.add_clerk("Juan", "clerk", "5678")
+            # The first clerk of a new ledger is a manager; she adds the clerk.
+            rosa = shop.add_clerk("Rosa", "manager", "1234")
+            shop.add_clerk("Juan", "clerk", "5678", by=rosa)
             clerk = ClerkView("Juan", "clerk")
-            shop.add_clerk("Rosa", "manager", "1234")
             restock(shop, ClerkView("Rosa", "manager"), "main", Decimal("1000000"),
                     Decimal("4"))
             shop.open_shift(clerk, Decimal("100"))

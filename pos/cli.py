@@ -598,11 +598,14 @@ class _progress:
     def __enter__(self) -> Callable[[int], None]:
         if sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import Progress, SpinnerColumn, TextColumn
+            from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                                       TimeElapsedColumn)
 
+            # The total is not known in advance: the bar pulses while the count goes up.
             self._progress = Progress(SpinnerColumn(), TextColumn("{task.description}"),
-                                      TextColumn("{task.completed}"),
-                                      console=Console(stderr=True), transient=True)
+                                      BarColumn(), TextColumn("{task.completed}"),
+                                      TimeElapsedColumn(), console=Console(stderr=True),
+                                      transient=True)
             self._progress.start()
             task = self._progress.add_task(self.label, total=None)
             return lambda n: self._progress.update(task, completed=n)

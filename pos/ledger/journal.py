@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, text
+from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.domain.text import check_free_text
@@ -251,57 +252,152 @@ class VerifyResult:
     notes: list[str] = field(default_factory=list)  # accepted rollbacks, torn last lines
 
 
-def _check_chain(rows: Iterable[Row], key: bytes, label: Callable[[Row], str],
-                 progress: Callable[[int], None] | None) -> tuple[int, dict[str, str]]:
+# -- verification from plain tuples -----------------------------------------------------------
+# Verify reads rows as tuples (Core, streamed in batches) and encodes them itself: hydrating a
+# million ORM objects and reading their instrumented attributes was a third of its time. The
+# bytes must stay exactly canonical()'s: tests/ledger/test_verify_encoding.py compares both.
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # built once
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class _ChainShape:
+    """How a chained table is read for verification: hashed columns in sorted order, then hash."""
+
+    table: str
+    hashed: tuple[str, ...]  # sorted: a dict built in this order encodes like sort_keys=True
+    optional: tuple[int, ...]  # positions in `hashed` left out while None (OPTIONAL_FIELDS)
+    series: int
+    seq: int
+    prev_hash: int
+    ticket: int | None  # journal only
+
+    @classmethod
+    def of(cls, model: type[SQLModel]) -> _ChainShape:
+        hashed = tuple(sorted(n for n in model.model_fields if n not in ("id", "hash")))
+        return cls(table=str(model.__tablename__), hashed=hashed,
+                   optional=tuple(i for i, n in enumerate(hashed) if n in OPTIONAL_FIELDS),
+                   series=hashed.index("series"), seq=hashed.index("seq"),
+                   prev_hash=hashed.index("prev_hash"),
+                   ticket=hashed.index("ticket") if "ticket" in hashed else None)
+
+    def select(self) -> str:
+        columns = ", ".join(f'"{name}"' for name in (*self.hashed, "hash"))
+        return f"SELECT {columns} FROM {self.table} ORDER BY series, seq"
+
+
+JOURNAL_SHAPE = _ChainShape.of(JournalEntry)
+EVENT_SHAPE = _ChainShape.of(EventEntry)
+
+
+def canonical_tuple(shape: _ChainShape, values: tuple[Any, ...] | Any) -> bytes:
+    """canonical() of a row given as its hashed values in `shape.hashed` order."""
+    row = dict(zip(shape.hashed, values))
+    for i in shape.optional:
+        if values[i] is None:
+            del row[shape.hashed[i]]
+    return _ENCODE(row).encode()
+
+
+def _walk(batches: Iterable[Iterable[Any]], shape: _ChainShape, key: bytes,
+          progress: Callable[[int], None] | None) -> tuple[int, dict[str, str]]:
+    """Check each chain of a table read in (series, seq) order; raise at the first break."""
     count = 0
     heads: dict[str, str] = {}
     expected_seq: dict[str, int] = {}
-    for row in rows:
-        series = row.series
-        seq = expected_seq.get(series, 1)
-        prev = heads.get(series, GENESIS)
-        name = label(row)
-        is_journal = isinstance(row, JournalEntry)
-        if row.seq != seq:
-            # Name the missing entry too: a deleted ticket is what the manager will look for.
-            missing = ticket_number(series, seq) if is_journal else f"#{seq}"
-            what = (_("entry {missing} is missing before it", missing=missing) if row.seq > seq
-                    else _("sequence out of order"))
-            raise ChainBroken(name, _("{what} (expected #{seq}, found #{found})", what=what,
-                                      seq=seq, found=row.seq))
-        if isinstance(row, JournalEntry) and row.ticket != ticket_number(series, row.seq):
-            # The ticket column itself is suspect here: name the entry by its position.
-            raise ChainBroken(ticket_number(series, row.seq),
-                              _("ticket number {ticket} does not match its sequence",
-                                ticket=row.ticket))
-        if row.prev_hash != prev:
-            raise ChainBroken(name, _("previous-hash link broken (an entry was changed, "
-                                      "removed or reordered)"))
-        if not hmac.compare_digest(row.hash, entry_hash(key, row)):
-            raise ChainBroken(name, _("contents do not match the entry's signature "
-                                      "(edited or forged)"))
-        heads[series] = row.hash
-        expected_seq[series] = seq + 1
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
+    names, optional = shape.hashed, shape.optional
+    i_series, i_seq, i_prev, i_ticket = shape.series, shape.seq, shape.prev_hash, shape.ticket
+    n = len(names)
+    digest, compare = hmac.digest, hmac.compare_digest
+    for batch in batches:
+        for row in batch:
+            series, found = row[i_series], row[i_seq]
+            seq = expected_seq.get(series, 1)
+            name = row[i_ticket] if i_ticket is not None else f"event {series}#{found}"
+            if found != seq:
+                # Name the missing entry too: a deleted ticket is what the manager looks for.
+                missing = ticket_number(series, seq) if i_ticket is not None else f"#{seq}"
+                what = (_("entry {missing} is missing before it", missing=missing)
+                        if found > seq else _("sequence out of order"))
+                raise ChainBroken(name, _("{what} (expected #{seq}, found #{found})", what=what,
+                                          seq=seq, found=found))
+            if i_ticket is not None and row[i_ticket] != ticket_number(series, found):
+                # The ticket column itself is suspect here: name the entry by its position.
+                raise ChainBroken(ticket_number(series, found),
+                                  _("ticket number {ticket} does not match its sequence",
+                                    ticket=row[i_ticket]))
+            if row[i_prev] != heads.get(series, GENESIS):
+                raise ChainBroken(name, _("previous-hash link broken (an entry was changed, "
+                                          "removed or reordered)"))
+            values = dict(zip(names, row))  # zip stops before the trailing hash
+            for i in optional:
+                if row[i] is None:
+                    del values[names[i]]
+            stored = row[n]
+            if not isinstance(stored, str) or not compare(
+                    stored, digest(key, _ENCODE(values).encode(), "sha256").hex()):
+                raise ChainBroken(name, _("contents do not match the entry's signature "
+                                          "(edited or forged)"))
+            heads[series] = stored
+            expected_seq[series] = seq + 1
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
     return count, heads
+
+
+def _walk_table(session: Session, shape: _ChainShape, key: bytes,
+                progress: Callable[[int], None] | None) -> tuple[int, dict[str, str]]:
+    """Read the table as tuples, streamed in batches (a server-side cursor on PostgreSQL)."""
+    conn = session.connection().execution_options(stream_results=True, yield_per=_BATCH)
+    result = conn.execute(text(shape.select()))
+    try:
+        return _walk(result.partitions(), shape, key, progress)
+    finally:
+        result.close()  # also when a break stops the walk half-way
 
 
 def verify(session: Session, key: bytes,
            progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Walk every chain; raise `ChainBroken` naming the first entry where one breaks."""
-    journal = session.exec(
-        select(JournalEntry).order_by(col(JournalEntry.series), col(JournalEntry.seq))
-        .execution_options(yield_per=2000)
-    )
-    entries, heads = _check_chain(journal, key, lambda r: r.ticket, progress)
-    events = session.exec(
-        select(EventEntry).order_by(col(EventEntry.series), col(EventEntry.seq))
-        .execution_options(yield_per=2000)
-    )
-    n_events, _ = _check_chain(events, key, lambda r: f"event {r.series}#{r.seq}", None)
+    entries, heads = _walk_table(session, JOURNAL_SHAPE, key, progress)
+    n_events, _heads = _walk_table(session, EVENT_SHAPE, key, None)
     return VerifyResult(entries=entries, events=n_events, heads=heads)
+
+
+# -- the idempotency lookup on the sell path ------------------------------------------------
+
+_ENTRY_COLUMNS = tuple(JournalEntry.model_fields)
+# The unique index on request_id answers it; the first print job rides along (ix_print_job_ticket).
+_BY_REQUEST = (
+    "SELECT " + ", ".join(f"e.{name}" for name in _ENTRY_COLUMNS)
+    + ", (SELECT min(j.id) FROM print_job j WHERE j.ticket = e.ticket)"
+    " FROM journal_entry e WHERE e.request_id = {mark}")
+
+
+@dataclass(frozen=True)
+class RequestDone:
+    """What an idempotency key already produced: its entry and its first print job (0: none)."""
+
+    entry: JournalEntry  # built from the row, not loaded into the session
+    job_id: int
+
+
+def find_by_request_id(conn: Connection, request_id: str) -> RequestDone | None:
+    """The entry a request id already produced, by one indexed query without the ORM.
+
+    `conn` is the write transaction's connection (`session.connection()`): taken under the
+    terminal's lock, so two submits of one draft cannot both append. The request id is unique
+    across the whole ledger, so every terminal's entries are searched, as before.
+    """
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%(request_id)s"
+    params: Any = (request_id,) if mark == "?" else {"request_id": request_id}
+    row = conn.exec_driver_sql(_BY_REQUEST.format(mark=mark), params).first()
+    if row is None:
+        return None
+    values = dict(zip(_ENTRY_COLUMNS, row))
+    return RequestDone(JournalEntry.model_construct(**values), int(row[-1] or 0))
 
 
 def chain_head(session: Session, series: str) -> JournalEntry | None:

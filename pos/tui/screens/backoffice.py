@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, ProgressBar, Static
 
 from pos.domain.errors import ValidationError
-
 from pos.i18n import N_, _, ngettext
 from pos.tui import keymap
 from pos.tui.base import PosScreen, PromptField

@@ -1,0 +1,151 @@
+"""The CLI pays only for what it uses (issue 12): on a SQLite ledger no command imports the
+PostgreSQL dialect, and only a command that renders a receipt imports python-escpos. And
+`pos verify` shows a progress bar on stderr when stderr is a terminal, nothing otherwise.
+
+Each check is a fresh interpreter (a subprocess), so nothing imported by the test process counts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
+
+# Runs the real entry point in-process, then reports which costly modules were loaded.
+PROBE = """
+import json, sys
+import pos.cli
+from pos.cli import main
+try:
+    main(sys.argv[1:], prog_name="pos")
+except SystemExit as exc:
+    code = exc.code
+loaded = sorted(m for m in sys.modules if m == "escpos" or m.startswith("escpos.")
+                or m.startswith("sqlalchemy.dialects.postgresql"))
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.__stderr__)
+"""
+
+
+def _probe(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    proc = subprocess.run([sys.executable, "-c", PROBE, "--config", str(folder / "config.toml"),
+                           *args], capture_output=True, text=True, timeout=120, cwd=folder,
+                          env={**os.environ, **(env or {})}, check=False)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    return report["code"], report["loaded"]
+
+
+@pytest.fixture(scope="module")
+def shop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite shop with two clerks, an open shift and one printed sale."""
+    from pos.cli import main
+    from pos.i18n import set_locale
+
+    folder = tmp_path_factory.mktemp("shop")
+    config = (ROOT / "config.toml").read_text(encoding="utf-8")
+    (folder / "config.toml").write_text(config, encoding="utf-8")
+    base = ["--config", str(folder / "config.toml")]
+    runner = CliRunner()
+    try:
+        for args, env in [
+            (["clerk", "add", "Rosa", "--role", "manager"], {"POS_NEW_PIN": "1234"}),
+            (["clerk", "add", "Juan", "--manager", "Rosa"],
+             {"POS_MANAGER_PIN": "1234", "POS_NEW_PIN": "5678"}),
+            (["shift", "open", "--clerk", "Juan", "--float", "0"], JUAN),
+        ]:
+            result = runner.invoke(main, base + args, env=env)
+            assert result.exit_code == 0, result.output
+    finally:
+        set_locale("es_PE")
+    return folder
+
+
+def test_loading_a_sqlite_config_imports_neither(shop_dir: Path) -> None:
+    code = ("import pos.cli, sys\n"
+            "from pos.config import load_file\n"
+            f"settings = load_file(__import__('pathlib').Path({str(shop_dir / 'config.toml')!r}))\n"
+            "assert settings.ledger_url.startswith('sqlite:')\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('escpos', "
+            "'sqlalchemy.dialects.postgresql'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert proc.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [
+    ["history"],
+    ["verify"],
+    ["clerk", "list"],
+    ["print-queue", "--all"],
+], ids=lambda a: " ".join(a))
+def test_reading_commands_import_neither(shop_dir: Path, args: list[str]) -> None:
+    code, loaded = _probe(shop_dir, *args)
+    assert code == 0
+    assert loaded == []
+
+
+def test_export_imports_neither(shop_dir: Path) -> None:
+    code, loaded = _probe(shop_dir, "export", "--date", "2026-11-25", "--output",
+                          str(shop_dir / "day.csv"), "--force", "--manager", "Rosa",
+                          env={"POS_MANAGER_PIN": "1234"})
+    assert code == 0
+    assert (shop_dir / "day.csv").is_file()
+    assert loaded == []
+
+
+def test_a_sale_loads_escpos_to_render_its_receipt_but_no_postgresql(shop_dir: Path) -> None:
+    code, loaded = _probe(shop_dir, "sell", "--clerk", "Juan", "--operator", "claro",
+                          "--phone", "987 654 321", "--amount", "20", "--pay", "cash", env=JUAN)
+    assert code == 0
+    assert "escpos" in loaded  # the receipt is rendered: that is what escpos is for
+    assert not [m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")]
+
+
+# -- verify's progress bar (issue 12): on a terminal only, on stderr -----------------------
+
+def _verify_with_stderr_on_a_pty(folder: Path) -> tuple[int, str, bytes]:
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pos.cli", "--config",
+                             str(folder / "config.toml"), "verify"], cwd=folder,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                            env={**os.environ, "TERM": "xterm", "COLUMNS": "100"})
+    os.close(slave)
+    shown = b""
+    while select.select([master], [], [], 30)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert proc.stdout is not None
+    out = proc.stdout.read().decode()
+    os.close(master)
+    return proc.wait(timeout=60), out, shown
+
+
+def test_verify_shows_a_progress_bar_on_a_terminal(shop_dir: Path) -> None:
+    code, out, shown = _verify_with_stderr_on_a_pty(shop_dir)
+    assert code == 0
+    assert out.startswith("OK: ")  # the answer stays on stdout, clean for scripts
+    assert "Verificando".encode() in shown  # the label, in the shop's language
+    assert "━".encode() in shown  # the bar (Rich draws it with heavy horizontal lines)
+
+
+def test_verify_without_a_terminal_prints_no_bar(shop_dir: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "pos.cli", "--config",
+                           str(shop_dir / "config.toml"), "verify"], capture_output=True,
+                          text=True, timeout=120, cwd=shop_dir, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert "Verificando" not in proc.stderr and "━" not in proc.stderr
