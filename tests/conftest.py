@@ -77,6 +77,18 @@ def _frozen_wall_clock() -> Iterator[Any]:
     os.environ.pop(ENV, None)
 
 
+@pytest.fixture(autouse=True)
+def _test_starts_at_fixed_now(_frozen_wall_clock: Any) -> None:
+    """Every test starts at FIXED_NOW: a test that reads the time of day (a lockout's end,
+    a child process's sale time) never depends on how long the suite has run before it."""
+    import os
+
+    from tests.wallclock import ENV, offset_to
+
+    _frozen_wall_clock.move_to(FIXED_NOW)
+    os.environ[ENV] = offset_to(FIXED_NOW)
+
+
 @pytest.fixture
 def wall_clock() -> Iterator[Any]:
     """The wall clock for one test to move (`wall_clock.move_to(...)`); undone after it."""
