@@ -258,6 +258,7 @@ class VerifyResult:
 # bytes must stay exactly canonical()'s: tests/ledger/test_verify_encoding.py compares both.
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # built once
+_ENCODE_TEXT = json.encoder.encode_basestring  # what that encoder does to a str
 _BATCH = 5000
 
 
@@ -272,6 +273,7 @@ class _ChainShape:
     seq: int
     prev_hash: int
     ticket: int | None  # journal only
+    labels: tuple[str, ...]  # '"name":' for each hashed column, in order
 
     @classmethod
     def of(cls, model: type[SQLModel]) -> _ChainShape:
@@ -280,7 +282,8 @@ class _ChainShape:
                    optional=tuple(i for i, n in enumerate(hashed) if n in OPTIONAL_FIELDS),
                    series=hashed.index("series"), seq=hashed.index("seq"),
                    prev_hash=hashed.index("prev_hash"),
-                   ticket=hashed.index("ticket") if "ticket" in hashed else None)
+                   ticket=hashed.index("ticket") if "ticket" in hashed else None,
+                   labels=tuple(_ENCODE_TEXT(name) + ":" for name in hashed))
 
     def select(self) -> str:
         columns = ", ".join(f'"{name}"' for name in (*self.hashed, "hash"))
@@ -292,12 +295,27 @@ EVENT_SHAPE = _ChainShape.of(EventEntry)
 
 
 def canonical_tuple(shape: _ChainShape, values: tuple[Any, ...] | Any) -> bytes:
-    """canonical() of a row given as its hashed values in `shape.hashed` order."""
-    row = dict(zip(shape.hashed, values))
-    for i in shape.optional:
-        if values[i] is None:
-            del row[shape.hashed[i]]
-    return _ENCODE(row).encode()
+    """canonical() of a row given as its hashed values in `shape.hashed` order (any trailing
+    values, such as the stored hash, are ignored).
+
+    Built piece by piece with json's own string escaper: the same bytes as json.dumps of the
+    sorted dict (text and integers, what the columns hold; anything else goes through the same
+    JSON encoder), without building a dict per row.
+    """
+    parts: list[str] = []
+    append = parts.append
+    optional = shape.optional
+    for i, (label, value) in enumerate(zip(shape.labels, values)):
+        if value is None:
+            if i not in optional:
+                append(label + "null")
+        elif type(value) is str:
+            append(label + _ENCODE_TEXT(value))
+        elif type(value) is int:
+            append(label + int.__repr__(value))
+        else:  # a float or bytes in a tampered file: whatever canonical() would make of it
+            append(label + _ENCODE(value))
+    return ("{" + ",".join(parts) + "}").encode()
 
 
 def _walk(batches: Iterable[Iterable[Any]], shape: _ChainShape, key: bytes,
@@ -306,9 +324,9 @@ def _walk(batches: Iterable[Iterable[Any]], shape: _ChainShape, key: bytes,
     count = 0
     heads: dict[str, str] = {}
     expected_seq: dict[str, int] = {}
-    names, optional = shape.hashed, shape.optional
+    encode = canonical_tuple
     i_series, i_seq, i_prev, i_ticket = shape.series, shape.seq, shape.prev_hash, shape.ticket
-    n = len(names)
+    n = len(shape.hashed)
     digest, compare = hmac.digest, hmac.compare_digest
     for batch in batches:
         for row in batch:
@@ -330,13 +348,9 @@ def _walk(batches: Iterable[Iterable[Any]], shape: _ChainShape, key: bytes,
             if row[i_prev] != heads.get(series, GENESIS):
                 raise ChainBroken(name, _("previous-hash link broken (an entry was changed, "
                                           "removed or reordered)"))
-            values = dict(zip(names, row))  # zip stops before the trailing hash
-            for i in optional:
-                if row[i] is None:
-                    del values[names[i]]
             stored = row[n]
             if not isinstance(stored, str) or not compare(
-                    stored, digest(key, _ENCODE(values).encode(), "sha256").hex()):
+                    stored, digest(key, encode(shape, row), "sha256").hex()):
                 raise ChainBroken(name, _("contents do not match the entry's signature "
                                           "(edited or forged)"))
             heads[series] = stored
