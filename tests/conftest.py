@@ -89,6 +89,15 @@ def _test_starts_at_fixed_now(_frozen_wall_clock: Any) -> None:
     os.environ[ENV] = offset_to(FIXED_NOW)
 
 
+@pytest.fixture(autouse=True)
+def _test_starts_in_spanish() -> None:
+    """The shop's default language for every test: one that switched to English (a config with
+    `locale = "en"`) does not leak into the next test of its worker."""
+    from pos.i18n import set_locale
+
+    set_locale("es_PE")
+
+
 @pytest.fixture
 def wall_clock() -> Iterator[Any]:
     """The wall clock for one test to move (`wall_clock.move_to(...)`); undone after it."""

@@ -22,23 +22,17 @@ from pos import slips
 from pos.domain.entry import Entry, EntryView
 from pos.domain.draft import DraftRules, TypedSale, build_draft
 from pos.domain.errors import ValidationError
-from pos.domain.identity import IdDocument, parse_id_spec
+from pos.domain.identity import IdDocument
 from pos.domain.money import format_money, to_cents
 from pos.domain.payment import (
     CardPayment,
     CashPayment,
-    Method,
-    Payment,
     WalletPayment,
-    card,
-    cash,
-    parse_method,
-    wallet,
 )
 from pos.domain.phone import parse_phone
 from pos.domain.results import ClerkView, SaleResult
-from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, make_draft
-from pos.domain.text import clean_reason, refuse_card_number
+from pos.domain.sale import Operator, SaleDraft, check_amount
+from pos.domain.text import clean_reason
 from pos.i18n import N_
 from pos.ledger import journal
 from pos.ledger.figures import require_shift
