@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pos.domain.sale import Operator
 from pos.i18n import N_, _
 from pos.locations import config_candidates, user_data_dir
+
+if TYPE_CHECKING:
+    from pos.domain.draft import DraftRules
 
 
 class ConfigError(Exception):
@@ -325,6 +328,15 @@ class Settings:
     @property
     def topup(self) -> TopupSettings:  # issue 13
         return self.model.topup
+
+    def draft_rules(self) -> DraftRules:
+        """What this config says a sale may be: the one place settings become `DraftRules`
+        (the command line's `Sales.build_draft` and the sale screen's form both ask here)."""
+        # lazy: the sale rules load after the login screen's first frame, not with the config
+        from pos.domain.draft import DraftRules
+
+        return DraftRules(self.operators, tuple(self.payments.methods),
+                          tuple(self.payments.card_brands), self.shop.require_id)
 
     @cached_property
     def operators(self) -> dict[str, Operator]:

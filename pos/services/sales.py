@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from pos import slips
 from pos.domain.entry import Entry, EntryView
-from pos.domain.draft import DraftRules, TypedSale, build_draft
+from pos.domain.draft import TypedSale, build_draft
 from pos.domain.errors import ValidationError
 from pos.domain.identity import IdDocument
 from pos.domain.money import format_money, to_cents
@@ -89,12 +89,10 @@ class Sales:
         op_number: str | None = None,
     ) -> SaleDraft:
         """A draft from what was typed (command line form); the first bad field raises."""
-        settings = self.terminal.settings
-        rules = DraftRules(self.operators, tuple(settings.payments.methods),
-                           tuple(settings.payments.card_brands), settings.shop.require_id)
         return build_draft(TypedSale(operator, phone, amount, method, id_spec=id_spec,
                                      tendered=tendered, card_spec=card_spec or "",
-                                     op_number=op_number or ""), rules)
+                                     op_number=op_number or ""),
+                           self.terminal.settings.draft_rules())
 
     def id_digest(self, document: IdDocument) -> str:
         """Keyed HMAC of a document, so it can be searched but not read back."""
