@@ -12,7 +12,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from pos.domain import payment
 
 from pos.domain.sale import Operator
 from pos.i18n import N_, _
@@ -145,8 +156,20 @@ class OperatorSettings(_Section):
         return self
 
 
+def _payment_key(value: str) -> str:
+    """A method of the payment registry (pos.domain.payment), by its key."""
+    keys = list(payment.PAYMENT_METHODS)  # read now: the registry, not a list copied here
+    if value not in keys:
+        raise PydanticCustomError("literal_error", "Input should be {expected}",
+                                  {"expected": payment.methods_text([repr(k) for k in keys])})
+    return value
+
+
+PaymentKey = Annotated[str, AfterValidator(_payment_key)]
+
+
 class PaymentSettings(_Section):
-    methods: list[Literal["cash", "card", "yape", "plin"]] = ["cash", "card", "yape", "plin"]
+    methods: list[PaymentKey] = Field(default_factory=lambda: list(payment.PAYMENT_METHODS))
     card_brands: list[ShortName] = Field(["visa", "mastercard", "amex", "diners"],
                                          max_length=12)
 
