@@ -119,10 +119,10 @@ def wallet(method: str, op_number: str) -> WalletPayment:
 
 # -- the registry: everything the rest of the program asks of a payment method -------------
 #
-# A new wallet is one `_wallet(...)` line in PAYMENT_METHODS below: the sale form's fields and
-# key checks, the command line's parser and help, the config's accepted methods, the ledger
-# and export columns, the confirm and receipt rows and the refund instruction all come from its
-# `PaymentMethod` entry (tests/domain/test_payment_registry.py registers one to prove it).
+# A new wallet is one `wallet_method(...)` line in PAYMENT_METHODS below: the sale form's
+# fields and key checks, the command line's parser and help, the config's accepted methods,
+# the ledger and export columns, the confirm and receipt rows and the refund instruction all
+# come from its `PaymentMethod` entry (tests/test_new_wallet.py registers one to prove it).
 
 Rows = list[tuple[str, str]]
 
@@ -289,7 +289,7 @@ def _wallet_rows(stored: Mapping[str, Any]) -> Rows:
 _OP_NUMBER = PaymentColumn("op_number", "op_number", N_("Operation no."), code=True)
 
 
-def _wallet(method: str, name: str) -> PaymentMethod:
+def wallet_method(method: str, name: str) -> PaymentMethod:
     """A wallet (Yape, Plin...): its key and brand name are all it needs."""
 
     def build(amount: Decimal, typed: Mapping[str, str], brands: tuple[str, ...]) -> Payment:
@@ -328,8 +328,8 @@ PAYMENT_METHODS: dict[str, PaymentMethod] = {
                 PaymentColumn("card_auth", "card_auth", N_("Authorisation"), code=True)),
         confirm_rows=_card_confirm, slip_rows=_card_rows, refund=_refund_card,
         aliases=("tarjeta",)),
-    Method.YAPE.value: _wallet(Method.YAPE, "Yape"),
-    Method.PLIN.value: _wallet(Method.PLIN, "Plin"),
+    Method.YAPE.value: wallet_method(Method.YAPE, "Yape"),
+    Method.PLIN.value: wallet_method(Method.PLIN, "Plin"),
 }
 
 
