@@ -129,3 +129,12 @@ def test_a_shop_that_does_not_take_it_refuses_it(tunki: None, make_settings: Any
         assert err.value.field == "method" and "Tunki" in err.value.message
     finally:
         opened.close()
+
+
+def test_every_typed_field_of_every_method_says_why_it_refuses_a_key() -> None:
+    for key, entry in payment.PAYMENT_METHODS.items():
+        hints = dict(entry.hints)
+        for step, takes in entry.keys:
+            assert step in entry.steps, (key, step)
+            if takes in ("digits", "code"):
+                assert hints.get(step), (key, step)
