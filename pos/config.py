@@ -24,7 +24,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from pos.domain import payment
-
 from pos.domain.sale import Operator
 from pos.i18n import N_, _
 from pos.locations import config_candidates, user_data_dir

@@ -84,16 +84,6 @@ class Entry:
         return None if self.change_cents is None else from_cents(self.change_cents)
 
     @property
-    def tendered_text(self) -> str:
-        """Cash received, `S/ 20.00`; "" when none was recorded."""
-        return "" if self.tendered is None else format_money(self.tendered)
-
-    @property
-    def change_text(self) -> str:
-        """Change given, `S/ 4.50` (`S/ 0.00` when none was recorded)."""
-        return format_money(self.change if self.change is not None else Decimal("0.00"))
-
-    @property
     def time_text(self) -> str:
         """`2026-11-25 10:30:00`: when it was made, on the shop's clock."""
         return self.at.strftime("%Y-%m-%d %H:%M:%S")
