@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from pos.clihelp import TranslatedHelp, peek_locale, route_click_messages
+from pos.domain.payment import PAYMENT_METHODS, methods_text
 from pos.i18n import ngettext, set_locale
 
 if TYPE_CHECKING:
@@ -358,10 +359,11 @@ def clerk_list(ctx: click.Context) -> None:
 @click.option("--phone", required=True, help="9 digits starting with 9.")
 @click.option("--amount", required=True, help="Soles, e.g. 20 or 20.50.")
 @click.option("--id-stdin", is_flag=True, help=ID_STDIN_HELP)
-@click.option("--pay", "method", required=True, help="cash, card, yape or plin.")
+@click.option("--pay", "method", required=True, help=f"{methods_text(list(PAYMENT_METHODS))}.")
 @click.option("--tendered", default=None, help="Cash received (cash; default: exact amount).")
 @click.option("--card", "card_spec", default=None, help="BRAND:LAST4:AUTH, e.g. visa:4242:A1B2C3.")
-@click.option("--op-number", default=None, help="Yape/Plin operation number.")
+@click.option("--op-number", default=None, help="/".join(
+    m.name for m in PAYMENT_METHODS.values() if m.wallet) + " operation number.")
 @click.option("--request-id", default=None, help="Idempotency key: the same key never sells twice.")
 @click.option("--code", default=None,
               help="Manual top-up: the operator's confirmation code (else it stays pending).")

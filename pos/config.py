@@ -9,14 +9,27 @@ from dataclasses import dataclass
 from functools import cached_property
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
+from pos.domain import payment
 from pos.domain.sale import Operator
 from pos.i18n import N_, _
 from pos.locations import config_candidates, user_data_dir
+
+if TYPE_CHECKING:
+    from pos.domain.draft import DraftRules
 
 
 class ConfigError(Exception):
@@ -142,8 +155,20 @@ class OperatorSettings(_Section):
         return self
 
 
+def _payment_key(value: str) -> str:
+    """A method of the payment registry (pos.domain.payment), by its key."""
+    keys = list(payment.PAYMENT_METHODS)  # read now: the registry, not a list copied here
+    if value not in keys:
+        raise PydanticCustomError("literal_error", "Input should be {expected}",
+                                  {"expected": payment.methods_text([repr(k) for k in keys])})
+    return value
+
+
+PaymentKey = Annotated[str, AfterValidator(_payment_key)]
+
+
 class PaymentSettings(_Section):
-    methods: list[Literal["cash", "card", "yape", "plin"]] = ["cash", "card", "yape", "plin"]
+    methods: list[PaymentKey] = Field(default_factory=lambda: list(payment.PAYMENT_METHODS))
     card_brands: list[ShortName] = Field(["visa", "mastercard", "amex", "diners"],
                                          max_length=12)
 
@@ -325,6 +350,15 @@ class Settings:
     @property
     def topup(self) -> TopupSettings:  # issue 13
         return self.model.topup
+
+    def draft_rules(self) -> DraftRules:
+        """What this config says a sale may be: the one place settings become `DraftRules`
+        (the command line's `Sales.build_draft` and the sale screen's form both ask here)."""
+        # lazy: the sale rules load after the login screen's first frame, not with the config
+        from pos.domain.draft import DraftRules
+
+        return DraftRules(self.operators, tuple(self.payments.methods),
+                          tuple(self.payments.card_brands), self.shop.require_id)
 
     @cached_property
     def operators(self) -> dict[str, Operator]:

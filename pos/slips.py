@@ -16,9 +16,10 @@ from zoneinfo import ZoneInfo
 from receipts import Receipt, Row, Section
 
 from pos.config import Settings
-from pos.domain.entry import Entry
+from pos.domain.entry import ENTRY_FIELDS, Entry
 from pos.domain.money import format_money
-from pos.domain.payment import Method
+from pos.domain.payment import method_label, payment_method
+from pos.domain.payment import payment_rows as payment_rows_of
 from pos.domain.phone import group_phone
 from pos.domain.results import DayReport, ShiftClose
 from pos.i18n import _
@@ -65,13 +66,6 @@ def entry_rows(entry: Entry, tz: ZoneInfo) -> list[Row]:
     ]
 
 
-def method_label(code: str) -> str:
-    try:
-        return Method(code).label
-    except ValueError:
-        return code
-
-
 def operator_label(settings: Settings, code: str) -> str:
     op = settings.operators.get(code)
     return op.name if op else code
@@ -80,20 +74,15 @@ def operator_label(settings: Settings, code: str) -> str:
 # -- sales, voids, top-ups --------------------------------------------------------------------
 
 def payment_rows(entry: Entry) -> list[Row]:
-    """Method and its details: tendered/change, card brand + last 4 + auth, operation number."""
-    if entry.method is None:
-        return []
-    method = Method(entry.method)
-    rows = [Row(_("Paid with"), method.label)]
-    if method is Method.CASH and entry.tendered is not None:
-        rows.append(Row(_("Received"), format_money(entry.tendered)))
-        rows.append(Row(_("Change"), format_money(entry.change or Decimal("0.00")), bold=True))
-    elif method is Method.CARD:
-        rows.append(Row(_("Card"), f"{(entry.card_brand or '').upper()} **** {entry.card_last4}"))
-        rows.append(Row(_("Authorisation"), entry.card_auth or ""))
-    elif entry.op_number:
-        rows.append(Row(_("Operation no."), entry.op_number))
-    return rows
+    """'Paid with' and the method's own rows (cash: received and change, card: brand, last 4
+    and authorisation, wallet: operation number), as its registry entry says them."""
+    return [Row(label, value, bold=getattr(row, "bold", False))
+            for row in payment_rows_of(entry.method, _stored(entry)) for label, value in (row,)]
+
+
+def _stored(entry: Entry) -> dict[str, object]:
+    """The entry's stored columns, as the payment registry reads them."""
+    return {name: getattr(entry, name) for name in ENTRY_FIELDS}
 
 
 def sale_receipt(settings: Settings, entry: Entry, *, copy: bool = False,
@@ -145,7 +134,7 @@ def void_receipt(settings: Settings, entry: Entry, original: Entry, *,
         header=shop_header(settings),
         title=_("VOID"),
         sections=(Section(tuple(rows)),
-                  Section((Row(_("Refund with"), Method(original.method or "cash").label),))),
+                  Section((Row(_("Refund with"), method_label(original.method or "cash")),))),
         mark=_("COPY") if copy else None,
         barcode=entry.ticket,
         footer=(_check_code(entry),),
@@ -154,15 +143,8 @@ def void_receipt(settings: Settings, entry: Entry, original: Entry, *,
 
 def refund_instruction(sale: Entry) -> str:
     """What the clerk does with the customer's money after a failed top-up."""
-    amount = sale.amount_text
-    method = Method(sale.method or "cash")
-    if method is Method.CASH:
-        return _("GIVE BACK {amount} IN CASH", amount=amount)
-    if method is Method.CARD:
-        return _("ANNUL the card payment {amount} (auth. {auth})", amount=amount,
-                 auth=sale.card_auth or "")
-    return _("ANNUL the {method} payment {amount} (op. {number})", method=method.label,
-             amount=amount, number=sale.op_number or "")
+    method = payment_method(sale.method or "cash")
+    return method.refund(sale.amount_text, _stored(sale))
 
 
 def refund_slip(settings: Settings, void: Entry, sale: Entry, *,

@@ -15,7 +15,13 @@ from decimal import Decimal
 
 from pos.domain.errors import ValidationError
 from pos.domain.identity import IdDocument, parse_document, parse_id_spec
-from pos.domain.payment import Method, Payment, card, cash, parse_method, refuse_card_number, wallet
+from pos.domain.payment import (  # noqa: F401 - split_card_spec: the command line's card
+    Payment,
+    method_label,
+    parse_method,
+    payment_method,
+    split_card_spec,
+)
 from pos.domain.phone import parse_phone
 from pos.domain.sale import (  # noqa: F401 - require_document: the form's ID step
     Operator,
@@ -39,9 +45,9 @@ class DraftRules:
     require_id: bool = True
 
     @property
-    def default_method(self) -> Method:
+    def default_method(self) -> str:
         """Cash when the shop takes it (the bodega's usual), else its first method."""
-        return Method("cash" if "cash" in self.methods else self.methods[0])
+        return payment_method("cash" if "cash" in self.methods else self.methods[0]).method
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class TypedSale:
     operator: str | Operator  # code, name or key; or the operator already picked
     phone: str
     amount: str | Decimal
-    method: str  # cash/efectivo, card/tarjeta, yape, plin
+    method: str  # a registry key or alias: cash/efectivo, card/tarjeta, yape, plin
     id_spec: str | None = None
     id_type: str = "dni"
     id_number: str = ""
@@ -77,37 +83,31 @@ def typed_document(typed: TypedSale) -> IdDocument | None:
     return None
 
 
-def accepted_method(text: str, rules: DraftRules) -> Method:
-    """A payment method this shop takes."""
+def accepted_method(text: str, rules: DraftRules) -> str:
+    """A payment method this shop takes (its registry key)."""
     kind = parse_method(text)
-    if kind.value not in rules.methods:
+    if kind not in rules.methods:
         raise ValidationError("method", N_("This shop does not take {method}."),
-                              method=kind.label)
+                              method=method_label(kind))
     return kind
 
 
-def split_card_spec(spec: str | None) -> tuple[str, str, str]:
-    """`visa:4242:123456` → brand, last 4, authorisation code (a full number is refused)."""
-    refuse_card_number("card", spec)
-    if not spec or spec.count(":") != 2:
-        raise ValidationError("card", N_("Write the card as BRAND:LAST4:AUTH, e.g. "
-                                         "visa:4242:123456."))
-    brand, last4, auth = spec.split(":")
-    return brand, last4, auth
+def typed_fields(typed: TypedSale) -> dict[str, str]:
+    """The payment fields as typed, by step name (`card`: the compact card, when given)."""
+    fields = {"card_brand": typed.card_brand, "card_last4": typed.card_last4,
+              "card_auth": typed.card_auth, "op_number": typed.op_number}
+    if typed.tendered is not None:  # none: the exact amount
+        fields["tendered"] = typed.tendered
+    if typed.card_spec is not None:
+        fields["card"] = typed.card_spec
+    return fields
 
 
-def typed_payment(kind: Method, amount: Decimal, typed: TypedSale,
+def typed_payment(kind: str, amount: Decimal, typed: TypedSale,
                   rules: DraftRules) -> Payment:
-    """The payment for `amount`: cash with its change, card, or a wallet's operation."""
-    if kind is Method.CASH:
-        return cash(amount, typed.tendered if typed.tendered is not None else str(amount))
-    if kind is Method.CARD:
-        if typed.card_spec is not None:
-            brand, last4, auth = split_card_spec(typed.card_spec)
-        else:
-            brand, last4, auth = typed.card_brand, typed.card_last4, typed.card_auth
-        return card(brand, last4, auth, rules.card_brands)
-    return wallet(kind, typed.op_number)
+    """The payment for `amount`, built by its method's registry entry (cash with its change,
+    a card, a wallet's operation...)."""
+    return payment_method(kind).build(amount, typed_fields(typed), rules.card_brands)
 
 
 def build_draft(typed: TypedSale, rules: DraftRules) -> SaleDraft:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pos.domain.money import format_money, from_cents
+from pos.domain.payment import method_label
 
 # The columns of a journal entry (pos/ledger/models.py), its database id left out.
 ENTRY_FIELDS = (
@@ -86,6 +87,23 @@ class Entry:
     def time_text(self) -> str:
         """`2026-11-25 10:30:00`: when it was made, on the shop's clock."""
         return self.at.strftime("%Y-%m-%d %H:%M:%S")
+
+    @property
+    def date_time_text(self) -> str:
+        """`25/11/2026 10:30:00`: its date and time as slips and screens show them."""
+        return self.at.strftime("%d/%m/%Y %H:%M:%S")
+
+    @property
+    def hour_text(self) -> str:
+        """`10:30`: its time of day on the shop's clock (the history's column)."""
+        return self.at.strftime("%H:%M")
+
+    @property
+    def method_label(self) -> str:
+        """How it was paid, as the clerk names it (`Efectivo`, `Yape`); "" for none."""
+        if not self.method:
+            return ""
+        return method_label(self.method)
 
     @property
     def figures(self) -> dict[str, Any]:

@@ -54,18 +54,22 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from pos.domain.errors import ValidationError
+from pos.domain.payment import payment_export_columns
 from pos.domain.phone import group_phone
 from pos.i18n import N_, _
 from pos.ledger.errors import LedgerError
 from pos.ledger.journal import parse_utc
 from pos.ledger.models import JournalEntry
 
+# The payment methods' columns, from their registry (pos.domain.payment).
+PAYMENT_COLUMNS = payment_export_columns()
 FORMATS = ("csv", "json", "xlsx")
 HEADERS = ("label", "machine")
 COLUMNS = (
     "ticket", "series", "seq", "kind", "created_at_utc", "local_time", "business_date",
-    "clerk", "operator", "phone", "amount", "method", "tendered", "change", "card_brand",
-    "card_last4", "card_auth", "op_number", "id_type", "id_masked", "ref_ticket", "reason",
+    "clerk", "operator", "phone", "amount", "method",
+    *(c.name for c in PAYMENT_COLUMNS),  # tendered, change, card_brand ... op_number
+    "id_type", "id_masked", "ref_ticket", "reason",
     "topup_status", "operator_txn", "cost",  # issue 13: a sale's top-up, from its outcome
     "data", "hash", "prev_hash",
 )
@@ -84,12 +88,7 @@ LABELS: dict[str, str] = {
     "phone": N_("Phone"),
     "amount": N_("Amount"),
     "method": N_("Paid with"),
-    "tendered": N_("Received"),
-    "change": N_("Change"),
-    "card_brand": N_("Card brand"),
-    "card_last4": N_("Card last 4"),
-    "card_auth": N_("Authorisation"),
-    "op_number": N_("Operation no."),
+    **{c.name: c.label for c in PAYMENT_COLUMNS},
     "id_type": N_("Document type"),
     "id_masked": N_("Customer ID"),
     "ref_ticket": N_("Referenced ticket"),
@@ -107,12 +106,13 @@ CSV_DIALECTS: dict[str, tuple[str, str]] = {
     "es-PE": (",", "."),
     "es-ES": (";", ","),
 }
-MONEY_COLUMNS = frozenset({"amount", "tendered", "change", "cost"})
+MONEY_COLUMNS = frozenset({"amount", "cost"} | {c.name for c in PAYMENT_COLUMNS if c.money})
 MONEY_KINDS = frozenset({"sale", "void"})
 FREE_TEXT = frozenset({"clerk", "reason"})
-DIGIT_CODES = frozenset({"card_auth", "op_number"})  # "#" before all-digit values in CSV
+# "#" before all-digit values in CSV
+DIGIT_CODES = frozenset(c.name for c in PAYMENT_COLUMNS if c.code)
 _SOURCE = {"created_at_utc": "created_at", "amount": "amount_cents",
-           "tendered": "tendered_cents", "change": "change_cents"}
+           **{c.name: c.source for c in PAYMENT_COLUMNS if c.source != c.name}}
 TOPUP_COLUMNS = ("topup_status", "operator_txn", "cost")
 _FIELDS = tuple(
     dict.fromkeys(_SOURCE.get(c, c) for c in COLUMNS

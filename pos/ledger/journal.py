@@ -16,16 +16,12 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.domain.text import check_free_text
+from pos.domain.ticket import ticket_number  # the one rule; `journal.ticket_number` still works
 from pos.i18n import _
 from pos.ledger.errors import ChainBroken, LedgerError
 from pos.ledger.models import GENESIS, EventEntry, JournalEntry
 
 Row = TypeVar("Row", JournalEntry, EventEntry)
-
-
-def ticket_number(series: str, seq: int) -> str:
-    """`R001-00000042`."""
-    return f"{series}-{seq:08d}"
 
 
 def utc_now_text(now: datetime | None = None) -> str:

@@ -20,15 +20,11 @@ from sqlmodel import Session, col, select
 
 from pos import slips
 from pos.domain.entry import Entry, EntryView
-from pos.domain.draft import DraftRules, TypedSale, build_draft
+from pos.domain.draft import TypedSale, build_draft
 from pos.domain.errors import ValidationError
 from pos.domain.identity import IdDocument
-from pos.domain.money import format_money, to_cents
-from pos.domain.payment import (
-    CardPayment,
-    CashPayment,
-    WalletPayment,
-)
+from pos.domain.money import to_cents
+from pos.domain.payment import change_of, payment_method
 from pos.domain.phone import parse_phone
 from pos.domain.results import ClerkView, SaleResult
 from pos.domain.sale import Operator, SaleDraft, check_amount
@@ -89,12 +85,10 @@ class Sales:
         op_number: str | None = None,
     ) -> SaleDraft:
         """A draft from what was typed (command line form); the first bad field raises."""
-        settings = self.terminal.settings
-        rules = DraftRules(self.operators, tuple(settings.payments.methods),
-                           tuple(settings.payments.card_brands), settings.shop.require_id)
         return build_draft(TypedSale(operator, phone, amount, method, id_spec=id_spec,
                                      tendered=tendered, card_spec=card_spec or "",
-                                     op_number=op_number or ""), rules)
+                                     op_number=op_number or ""),
+                           self.terminal.settings.draft_rules())
 
     def id_digest(self, document: IdDocument) -> str:
         """Keyed HMAC of a document, so it can be searched but not read back."""
@@ -113,33 +107,21 @@ class Sales:
         check_amount(draft.operator, draft.amount)
         if settings.shop.require_id and draft.id_document is None:
             raise ValidationError("id", N_("This shop requires the customer's ID document."))
-        payment = draft.payment
-        if payment.method.value not in settings.payments.methods:
+        method = payment_method(draft.payment.method)
+        if method.key not in settings.payments.methods:
             raise ValidationError("method", N_("This shop does not take {method}."),
-                                  method=payment.method.label)
+                                  method=method.label)
+        payment = method.settle(draft.payment, draft.amount)  # cash: covers it, its change
+        change = change_of(payment)
         fields: dict[str, object] = {
             "clerk": clerk.name,
             "operator": draft.operator.code,
             "phone": draft.phone.digits,
             "amount_cents": to_cents(draft.amount),
-            "method": payment.method.value,
+            "method": method.key,
             "request_id": request_id,
         }
-        change = Decimal("0.00")
-        if isinstance(payment, CashPayment):
-            if payment.tendered < draft.amount:
-                raise ValidationError("tendered", N_("Received {tendered} is less than the "
-                                                     "amount {amount}."),
-                                      tendered=format_money(payment.tendered),
-                                      amount=format_money(draft.amount))
-            change = payment.tendered - draft.amount
-            fields |= {"tendered_cents": to_cents(payment.tendered),
-                       "change_cents": to_cents(change)}
-        elif isinstance(payment, CardPayment):
-            fields |= {"card_brand": payment.brand, "card_last4": payment.last4,
-                       "card_auth": payment.auth_code}
-        elif isinstance(payment, WalletPayment):
-            fields |= {"op_number": payment.op_number}
+        fields |= method.columns(payment)
         if draft.id_document is not None:
             doc = draft.id_document
             fields |= {"id_type": doc.doc_type.value, "id_masked": doc.masked,

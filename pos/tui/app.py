@@ -20,7 +20,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from pos.domain.errors import ValidationError
-from pos.domain.money import from_cents, parse_amount
+from pos.domain.money import parse_amount
 from pos.i18n import _, field_label, set_locale
 from pos.ledger.errors import LedgerError
 from pos.ledger.peek import active_clerks
@@ -275,14 +275,9 @@ class PosApp(App[int]):
 
     def draft_rules(self) -> DraftRules:
         """What the open shop's config says a sale may be, for the sale screen's form."""
-        # lazy: the domain's sale rules (~15 ms) load after the login, not for the first frame
-        from pos.domain.draft import DraftRules
-
         shop = self.shop
         assert shop is not None, "the sale screen is shown once the shop is open"
-        payments = shop.settings.payments
-        return DraftRules(shop.operators, tuple(payments.methods), tuple(payments.card_brands),
-                          shop.settings.shop.require_id)
+        return shop.settings.draft_rules()
 
     # -- routing: screens ask the app for the next screen, never import one -----------------
 
@@ -428,7 +423,7 @@ class PosApp(App[int]):
             self.notify(_("This sale cannot be repeated here."), severity="warning")
             return
         await self._to_base()
-        sale.repeat(operator, entry.phone or "", from_cents(entry.amount_cents),
+        sale.repeat(operator, entry.phone or "", entry.amount,
                     entry.ticket)
 
     async def action_back_office(self, task: str | None = None) -> None:

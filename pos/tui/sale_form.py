@@ -19,17 +19,17 @@ from pos.domain.draft import DraftRules, TypedSale, build_draft, typed_payment
 from pos.domain.errors import ValidationError
 from pos.domain.identity import DocType, IdDocument, parse_document
 from pos.domain.money import format_money, parse_amount
-from pos.domain.payment import CashPayment, Method, Payment, cash
+from pos.domain.payment import CashPayment, Payment, cash, payment_method, payment_steps
 from pos.domain.phone import group_phone, parse_phone
 from pos.domain.sale import Operator, SaleDraft, check_amount, find_operator, require_document
 from pos.i18n import _
 
-ORDER = ("operator", "phone", "amount", "id", "tendered", "card_brand", "card_last4",
-         "card_auth", "op_number")
-PAYMENT_STEPS = {"cash": ("tendered",), "card": ("card_brand", "card_last4", "card_auth"),
-                 "yape": ("op_number",), "plin": ("op_number",)}
-MAX_LEN = {"phone": 9, "amount": 9, "tendered": 9, "card_last4": 4, "card_auth": 12,
-           "op_number": 20}
+SALE_STEPS = ("operator", "phone", "amount", "id")
+# Every field, the payment methods' from their registry (pos.domain.payment): a method's
+# fields, their lengths, the keys they take and what a refused key says all come from there.
+ORDER = SALE_STEPS + payment_steps()
+MAX_LEN = {"phone": 9, "amount": 9}  # the sale's own fields; a payment's: its method's
+KEYS = {"phone": "digits", "amount": "amount"}  # what a field takes: digits|amount|code|choice
 
 
 @dataclass
@@ -53,7 +53,7 @@ class SaleForm:
     text: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     doc_type: DocType | None = None
-    method: Method | None = None
+    method: str | None = None  # a key of the payment registry
     card_brand: str | None = None
     pan_blocked: bool = False
     refused: bool = False  # the last key was refused: the screen rings the bell
@@ -68,7 +68,7 @@ class SaleForm:
         """Start over: empty fields, a fresh request id (a new sale)."""
         self.step = "operator"
         self.operator = None
-        self.text = {name: "" for name in ORDER}
+        self.text = {name: "" for name in SALE_STEPS + payment_steps()}
         self.errors = {}
         self.doc_type = DocType.DNI
         self.method = self.rules.default_method
@@ -89,7 +89,29 @@ class SaleForm:
     @property
     def steps(self) -> tuple[str, ...]:
         assert self.method is not None
-        return ("operator", "phone", "amount", "id") + PAYMENT_STEPS[self.method.value]
+        return SALE_STEPS + payment_method(self.method).steps
+
+    @property
+    def pay_steps(self) -> tuple[str, ...]:
+        """The chosen payment method's fields."""
+        assert self.method is not None
+        return payment_method(self.method).steps
+
+    def _takes(self, step: str) -> str:
+        """What a field takes: digits, amount, code (letters and digits), choice or text."""
+        assert self.method is not None
+        return KEYS.get(step) or dict(payment_method(self.method).keys).get(step, "text")
+
+    def _max_len(self, step: str) -> int:
+        assert self.method is not None
+        return MAX_LEN.get(step) or dict(payment_method(self.method).max_len).get(step, 12)
+
+    def _hint(self, step: str) -> str:
+        """What a field says when it refuses a key (its method's words for a payment field)."""
+        if step == "phone":
+            return _("The phone number may only have digits, e.g. 987 654 321.")
+        assert self.method is not None
+        return _(dict(payment_method(self.method).hints)[step])
 
     @property
     def amount(self) -> Decimal | None:
@@ -144,28 +166,25 @@ class SaleForm:
         if step == "card_brand":
             return self._pick_brand(char)
         text = self.text[step]
-        limit = MAX_LEN.get(step, 12)
-        if step in ("phone", "card_last4", "op_number") and not char.isdigit():
-            msg = {"phone": _("The phone number may only have digits, e.g. 987 654 321."),
-                   "card_last4": _("The last 4 digits of the card: exactly 4 digits."),
-                   "op_number": _("The operation number has 4 to 20 digits.")}[step]
-            return self._refuse(step, msg)
-        if step in ("amount", "tendered") and not (char.isdigit() or char in ".,"):
+        limit = self._max_len(step)
+        takes = self._takes(step)
+        if takes == "digits" and not char.isdigit():
+            return self._refuse(step, self._hint(step))
+        if takes == "amount" and not (char.isdigit() or char in ".,"):
             return self._refuse(step, _("'{value}' is not an amount: use digits, e.g. 20 or "
                                         "20.50.", value=text + char))
-        if step in ("amount", "tendered") and char in ".,":
+        if takes == "amount" and char in ".,":
             if "." in text or "," in text:
                 return self._refuse(step, _("'{value}' is not an amount: use digits, e.g. 20 "
                                             "or 20.50.", value=text + char))
-        elif step in ("amount", "tendered"):
+        elif takes == "amount":
             decimals = text.replace(",", ".").partition(".")
             if decimals[1] and len(decimals[2]) >= 2:
                 return self._refuse(step, _("At most two decimals (céntimos), e.g. 20.50."))
         if step == "id":
             return self._type_document(char)
-        if step == "card_auth" and not (char.isascii() and char.isalnum()):
-            return self._refuse(step, _("The authorisation code has 4 to 12 letters or "
-                                        "digits."))
+        if takes == "code" and not (char.isascii() and char.isalnum()):
+            return self._refuse(step, self._hint(step))
         if len(text) >= limit:
             if step == "card_last4":
                 self.text[step] = ""  # a full card number was being typed: keep none of it
@@ -173,7 +192,7 @@ class SaleForm:
                 return self._refuse(step, _("Full card number cleared: Enter, then only "
                                             "the last 4."))
             return self._refuse(step, self._too_long(step))
-        self.text[step] = text + (char.upper() if step == "card_auth" else char)
+        self.text[step] = text + (char.upper() if takes == "code" else char)
         self._touch()
         return self._live_check(step)
 
@@ -224,9 +243,9 @@ class SaleForm:
             self.doc_type = value
             self.text["id"] = ""
             return False
-        if self.step in ("tendered", "card_brand", "card_last4", "card_auth", "op_number"):
+        if self.step in self.pay_steps:
             self.method = value
-            self.step = PAYMENT_STEPS[value.value][0]
+            self.step = self.pay_steps[0]
             return True
         return False
 
@@ -236,8 +255,9 @@ class SaleForm:
             return [(format_money(p), p) for p in self.operator.presets]
         if self.step == "id":
             return [(t.label, t) for t in DocType]
-        if self.step in ("tendered", "card_brand", "card_last4", "card_auth", "op_number"):
-            return [(Method(m).label, Method(m)) for m in self.rules.methods]
+        if self.step in self.pay_steps:
+            return [(payment_method(m).label, payment_method(m).method)
+                    for m in self.rules.methods]
         return []
 
     def enter(self) -> bool:
@@ -332,11 +352,13 @@ class SaleForm:
         return True
 
     def _too_long(self, step: str) -> str:
-        return {"phone": _("Phone complete (9 digits): Enter or F1–F5."),
-                "card_last4": _("Type only the last 4 digits of the card."),
-                "card_auth": _("The authorisation code has 4 to 12 letters or digits."),
-                "op_number": _("The operation number has 4 to 20 digits."),
-                }.get(step, _("The amount is too large."))
+        if step == "phone":
+            return _("Phone complete (9 digits): Enter or F1–F5.")
+        if step == "card_last4":
+            return _("Type only the last 4 digits of the card.")
+        assert self.method is not None
+        hint = dict(payment_method(self.method).hints).get(step)
+        return _(hint) if hint else _("The amount is too large.")
 
     def _live_check(self, step: str) -> bool:
         text = self.text[step]
@@ -383,7 +405,7 @@ class SaleForm:
             if not (len(text) == 4 and text.isdigit()):
                 raise ValidationError("card_last4",
                                       "The last 4 digits of the card: exactly 4 digits.")
-        elif step == "card_auth" or step == "op_number":
+        elif step in self.pay_steps:  # the authorisation code, a wallet's operation number...
             self.payment()
 
     # -- results -------------------------------------------------------------------------
@@ -393,7 +415,7 @@ class SaleForm:
         assert self.method is not None and self.doc_type is not None
         return TypedSale(
             operator=self.operator if self.operator is not None else "",
-            phone=self.text["phone"], amount=self.text["amount"], method=self.method.value,
+            phone=self.text["phone"], amount=self.text["amount"], method=self.method,
             id_type=self.doc_type.value, id_number=self.text["id"],
             tendered=self.text["tendered"] or None,  # empty: the exact amount
             card_brand=self.card_brand or "", card_last4=self.text["card_last4"],
@@ -422,7 +444,7 @@ class SaleForm:
 
     def payment(self) -> Payment:
         assert self.method is not None
-        if self.method is Method.CASH:
+        if "tendered" in self.pay_steps:  # cash: its change depends on the amount
             return self.cash_payment()
         # Card and wallet payments do not depend on the amount.
         return typed_payment(self.method, Decimal("0"), self.typed(), self.rules)
@@ -461,28 +483,32 @@ class SaleForm:
         doc_keys = "  ".join(f"F{n} {t.label}" for n, t in enumerate(DocType, 1))
         add("id", _("Document"), f"{self.doc_type.label} {self.text['id']}", doc_keys)
         assert self.method is not None
-        methods = "  ".join(f"F{n} {Method(m).label}" for n, m in
+        methods = "  ".join(f"F{n} {payment_method(m).label}" for n, m in
                             enumerate(self.rules.methods, 1))
-        pay_steps = PAYMENT_STEPS[self.method.value]
-        if self.method is Method.CASH:
-            change = self.change() if amount is not None else None
-            shown = self.text["tendered"]
-            if current != "tendered" and not shown and amount is not None:
-                shown = ""
-            value = f"{self.method.label}  {_('Received')}: {shown or _('exact')}"
-            if change is not None:
-                value += f"  →  {_('Change')}: {format_money(change)}"
-            elif amount is not None and shown:
-                value += "  " + _("(short)")
-            add("tendered", _("Payment"), value, methods + "\n" + _("Enter: exact cash"))
-        elif self.method is Method.CARD:
-            brand = (self.card_brand or "").title()
-            add("card_brand", _("Payment"), f"{self.method.label}  {brand}",
-                self._brand_keys() + "\n" + methods)
-            add("card_last4", _("Last 4"), self.text["card_last4"], methods)
-            add("card_auth", _("Auth. code"), self.text["card_auth"], methods)
-        else:
-            add("op_number", _("Payment"),
-                f"{self.method.label}  {_('Op. no.')}: {self.text['op_number']}", methods)
+        pay_steps = self.pay_steps
+        label = payment_method(self.method).label
+        for step in pay_steps:  # by field, so any method made of these fields shows right
+            if step == "tendered":
+                change = self.change() if amount is not None else None
+                shown = self.text["tendered"]
+                if current != "tendered" and not shown and amount is not None:
+                    shown = ""
+                value = f"{label}  {_('Received')}: {shown or _('exact')}"
+                if change is not None:
+                    value += f"  →  {_('Change')}: {format_money(change)}"
+                elif amount is not None and shown:
+                    value += "  " + _("(short)")
+                add("tendered", _("Payment"), value, methods + "\n" + _("Enter: exact cash"))
+            elif step == "card_brand":
+                brand = (self.card_brand or "").title()
+                add("card_brand", _("Payment"), f"{label}  {brand}",
+                    self._brand_keys() + "\n" + methods)
+            elif step == "card_last4":
+                add("card_last4", _("Last 4"), self.text["card_last4"], methods)
+            elif step == "card_auth":
+                add("card_auth", _("Auth. code"), self.text["card_auth"], methods)
+            elif step == "op_number":
+                add("op_number", _("Payment"),
+                    f"{label}  {_('Op. no.')}: {self.text['op_number']}", methods)
         assert set(pay_steps) <= {r.name for r in rows}
         return rows

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Digits, Label, Static
 
 from pos.domain.money import format_money
-from pos.domain.payment import CardPayment, CashPayment
+from pos.domain.payment import payment_method
 from pos.i18n import _
 from pos.tui import keymap
 from pos.tui.base import PosModal
@@ -32,15 +32,9 @@ def draft_summary(draft: SaleDraft) -> Text:
     if draft.id_document is not None:
         document = draft.id_document
         rows.append((_("Document"), f"{document.doc_type.label} {document.number}"))
-    rows.append((_("Payment"), payment.method.label))
-    if isinstance(payment, CashPayment):
-        rows.append((_("Received"), format_money(payment.tendered)))
-        rows.append((_("Change"), format_money(payment.change)))
-    elif isinstance(payment, CardPayment):
-        card = f"{payment.brand.title()} ****{payment.last4}"
-        rows.append((_("Card"), f"{card} {_('Auth.')} {payment.auth_code}"))
-    else:
-        rows.append((_("Op. no."), payment.op_number))  # type: ignore[union-attr]
+    method = payment_method(payment.method)
+    rows.append((_("Payment"), method.label))
+    rows.extend(method.confirm_rows(payment))  # cash: received and change; card; op. no.
     text = Text()
     for n, (label, value) in enumerate(rows):
         if n:

@@ -13,21 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Input, Label, Static
 
-from pos.domain.money import format_money
-from pos.domain.payment import Method
 from pos.domain.phone import group_phone
 from pos.i18n import _, ngettext
 from pos.tui import keymap
 from pos.tui.airtime import airtime_fields, airtime_value
 from pos.tui.base import PosModal, PosScreen, PromptField
 from pos.tui.widgets import Banner, KeyFooter, TopBar
-
-
-def entry_time(shop: Any, entry: Any) -> str:
-    # lazy: pos.slips imports receipts and the config (start-up)
-    from pos.slips import local_time
-
-    return local_time(entry, shop.tz).strftime("%H:%M")
 
 
 def entry_status(view: Any) -> str:
@@ -88,10 +79,10 @@ class HistoryScreen(PosScreen[None]):
         for view in views:
             e = view.entry
             status = entry_status(view)
-            table.add_row(f"{e.ticket} ", f"{entry_time(shop, e)} ",
+            table.add_row(f"{e.ticket} ", f"{e.hour_text} ",
                           f"{names.get(e.operator or '', '')} ",
                           f"{group_phone(e.phone or '')} ",
-                          Text(f"{format_money(e.amount_cents)} ", justify="right"),
+                          Text(f"{e.amount_text} ", justify="right"),
                           Text(status, style="bold") if status else "", key=e.ticket)
         count = len(views)
         found = ngettext("{count} ticket", "{count} tickets", count, count=count)
@@ -170,23 +161,16 @@ class EntryScreen(PosModal[bool]):
         return keys
 
     def details(self) -> Text:
-        # lazy: pos.slips imports receipts and the config (start-up)
-        from pos.slips import local_time
-
         shop = self.shop
         e = self.view.entry
         op = shop.operators.get(e.operator or "")
-        try:
-            method = Method(e.method or "").label
-        except ValueError:
-            method = e.method or ""
         rows = [
-            (_("Date"), local_time(e, shop.tz).strftime("%d/%m/%Y %H:%M:%S")),
+            (_("Date"), e.date_time_text),
             (_("Clerk"), e.clerk),
             (_("Operator"), op.name if op else (e.operator or "")),
             (_("Phone"), group_phone(e.phone or "")),
-            (_("Amount"), format_money(e.amount_cents)),
-            (_("Payment"), method),
+            (_("Amount"), e.amount_text),
+            (_("Payment"), e.method_label),
         ]
         if e.id_masked:
             rows.append((_("Document"), e.id_masked))
