@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import subprocess
@@ -102,6 +103,19 @@ class Seller:
     @property
     def stderr(self) -> str:
         return "".join(self._err)
+
+
+def kill_after(config: Path, rng: random.Random, pause: tuple[float, float],
+               marker: str | None = None, *, tickets: int = 0) -> Seller:
+    """Start a seller, wait for its `marker` line (or `tickets` tickets), let it run on for a
+    random `pause` (seconds, drawn from `rng`), then SIGKILL it."""
+    seller = Seller(config, seed=rng.randrange(10**6))
+    try:
+        assert seller.wait_for(marker, tickets=tickets), seller.stderr
+        time.sleep(rng.uniform(*pause))
+    finally:
+        seller.kill()
+    return seller
 
 
 def check_ledger(settings: Any, reported: list[str], context: str = "") -> int:
