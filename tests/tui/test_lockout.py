@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.tui.conftest import (
-    pilot_test,
-    press,
-    screen_text,
-    settle,
-    signed_in,
-)
+from tests.tui.conftest import pilot_test, press, screen_text, settle, signed_in
 
 
 @pilot_test

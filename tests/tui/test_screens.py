@@ -6,16 +6,8 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.tui.conftest import (
-    FAST_CASH_SALE,
-    SIZE,
-    login,
-    pilot_test,
-    press,
-    screen_text,
-    settle,
-    signed_in,
-)
+from tests.tui.conftest import (FAST_CASH_SALE, SIZE, login, pilot_test, press, screen_text, settle,
+                                signed_in)
 
 
 @pilot_test

@@ -8,13 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import (
-    FAST_CASH_SALE,
-    pilot_test,
-    press,
-    screen_text,
-    signed_in,
-)
+from tests.tui.conftest import FAST_CASH_SALE, pilot_test, press, screen_text, signed_in
 
 
 @pytest.fixture
