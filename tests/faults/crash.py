@@ -13,26 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import config_file
+
 ROOT = Path(__file__).resolve().parents[2]
 TICKET = re.compile(r"^[A-Z][A-Z0-9]{3}-[0-9]{8}$")
 SEED = int(os.environ.get("POS_FAULT_SEED", "20261125"))
 
 
-def write_config(folder: Path, url: str = "sqlite:///ledger.db", series: str = "R001") -> Path:
-    """A small config.toml for a seller living in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "config.toml"
-    path.write_text(
-        "[shop]\n"
-        'name = "Bodega Doña Rosa"\nruc = "10456789019"\n'
-        f'series = "{series}"\n'
-        "[ledger]\n"
-        f'url = "{url}"\nkey_file = "ledger.key"\n'
-        "[printer]\n"
-        'kind = "file"\npath = "out/printer.bin"\n',
-        encoding="utf-8",
-    )
-    return path
+def write_config(folder: Path, url: str = "sqlite:///ledger.db", series: str = "R001",
+                 **sections: dict[str, Any]) -> Path:
+    """A small config.toml for a seller living in `folder` (keyword sections override)."""
+    return config_file(folder, **{"shop": {"series": series}, "ledger": {"url": url},
+                                  **sections})
 
 
 class Seller:
