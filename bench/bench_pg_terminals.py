@@ -20,7 +20,6 @@ fsync ON: a benchmark must pay for durable commits. Uses $POS_TEST_PG_URL instea
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import json
@@ -32,6 +31,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from tests.ledger.terminal_worker import reporting_failure
 
 TERMINALS = (1, 4)
 SALES = 500
@@ -104,7 +105,7 @@ def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
     from tests.wallclock import follow
 
     follow()
-    try:
+    with reporting_failure(series, barrier, results):
         folder = Path(base_dir)
         shop = _open_shop(url, series, folder)
         clerk = shop.login("Ana", "2468")
@@ -123,10 +124,6 @@ def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
         elapsed = time.perf_counter() - started
         shop.close()
         results.put((series, count, elapsed, None))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
-        with contextlib.suppress(Exception):
-            barrier.abort()
-        results.put((series, 0, 0.0, f"{type(exc).__name__}: {exc}"))
 
 
 ENTRY_COLUMNS = [
@@ -141,7 +138,7 @@ def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any
     """The same SQL as app_terminal's sale, by hand with psycopg."""
     import psycopg
 
-    try:
+    with reporting_failure(series, barrier, results):
         key = bytes.fromhex((Path(base_dir) / "ledger.key").read_text().strip())
         receipt = b"\x1b@" + b"x" * 1070  # the size of a rendered sale receipt
         printer = os.open(Path(base_dir) / f"{series}.bin",
@@ -207,10 +204,6 @@ def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any
         conn.close()
         os.close(printer)
         results.put((series, count, elapsed, None))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
-        with contextlib.suppress(Exception):
-            barrier.abort()
-        results.put((series, 0, 0.0, f"{type(exc).__name__}: {exc}"))
 
 
 def _prepare(url: str, folder: Path) -> None:

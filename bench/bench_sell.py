@@ -30,6 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.common import add_staff, open_shop
+
 RUNS = 300
 WARMUP = 20
 GOAL = 2.0
@@ -53,17 +55,11 @@ width = 48
 def _shop(folder: Path) -> Any:
     from decimal import Decimal
 
-    from pos.config import load_file
-    from pos.i18n import set_locale
-    from pos.services import ClerkView, Shop
+    from pos.services import ClerkView
 
     (folder / "shop").mkdir()
-    config = folder / "shop" / "config.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    settings = load_file(config)
-    set_locale(settings.shop.locale)
-    shop = Shop.open(settings)
-    shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
+    shop = open_shop(folder / "shop", CONFIG)
+    add_staff(shop)
     shop.open_shift(ClerkView("Juan", "clerk"), Decimal(0), print_now=False)
     return shop
 

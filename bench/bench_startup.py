@@ -57,9 +57,10 @@ OURS = r"""
 import os, sys, time
 FD = int(sys.argv[1])
 import pos.launch  # noqa: F401 - the `pos` console script starts here
+from pos.locations import config_locale
 from pos.tui.app import PosApp, peek_config
 from pos.i18n import set_locale
-set_locale(str(peek_config(sys.argv[2]).get("shop", {}).get("locale", "es_PE")))
+set_locale(config_locale(peek_config(sys.argv[2])) or "es_PE")
 
 class Timed(PosApp):
     marks = {}

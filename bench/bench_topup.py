@@ -18,6 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bench.common import add_staff, open_shop
+
 RUNS = 90
 WARMUP = 10
 
@@ -25,9 +27,7 @@ WARMUP = 10
 def run(runs: int = RUNS, warmup: int = WARMUP) -> dict[str, Any]:
     import httpx
 
-    from pos.config import load_file
-    from pos.i18n import set_locale
-    from pos.services import ClerkView, Shop
+    from pos.services import ClerkView
     from pos.topup.service import restock
     from tests.topup.fake_aggregator import TOKEN, FakeAggregator
 
@@ -35,8 +35,7 @@ def run(runs: int = RUNS, warmup: int = WARMUP) -> dict[str, Any]:
     os.environ["POS_BENCH_TOPUP_TOKEN"] = TOKEN
     try:
         with tempfile.TemporaryDirectory(prefix="bench-topup-") as tmp:
-            config = Path(tmp) / "config.toml"
-            config.write_text(f"""
+            shop = open_shop(Path(tmp), f"""
 [shop]
 name = "Bodega"
 ruc = "10456789019"
@@ -49,13 +48,8 @@ gateway = "http"
 [topup.http]
 base_url = "{agg.url}"
 credentials_env = "POS_BENCH_TOPUP_TOKEN"
-""", encoding="utf-8")
-            settings = load_file(config)
-            set_locale(settings.shop.locale)
-            shop = Shop.open(settings)
-            # The first clerk of a new ledger is a manager; she adds the clerk.
-            rosa = shop.add_clerk("Rosa", "manager", "1234")
-            shop.add_clerk("Juan", "clerk", "5678", by=rosa)
+""")
+            add_staff(shop)
             clerk = ClerkView("Juan", "clerk")
             restock(shop, ClerkView("Rosa", "manager"), "main", Decimal("1000000"),
                     Decimal("4"))

@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import open_shop
+
 ENTRIES = int(os.environ.get("POS_BENCH_ENTRIES", "100000"))
 ROUNDS = 3
 GOAL = 1.3
@@ -51,23 +53,12 @@ kind = "none"
 """
 
 
-def _open(folder: Path) -> Any:
-    from pos.config import load_file
-    from pos.i18n import set_locale
-    from pos.services import Shop
-
-    settings = load_file(folder / "config.toml")
-    set_locale(settings.shop.locale)
-    return Shop.open(settings)
-
-
 def _build(folder: Path, entries: int) -> bytes:
     """A ledger with `entries` chained sales of R001; returns its key."""
     from pos.ledger.journal import GENESIS, entry_hash, ticket_number
     from pos.ledger.models import JournalEntry
 
-    (folder / "config.toml").write_text(CONFIG, encoding="utf-8")
-    shop = _open(folder)
+    shop = open_shop(folder, CONFIG)
     key = shop.key
     shop.close()
     names = [n for n in JournalEntry.model_fields if n != "id"]
@@ -139,7 +130,7 @@ def run(entries: int = ENTRIES, rounds: int = ROUNDS) -> list[dict[str, Any]]:
     folder = Path(tempfile.mkdtemp(prefix="pos-bench-verify-"))
     try:
         key = _build(folder, entries)
-        shop = _open(folder)
+        shop = open_shop(folder)
         try:
             app_s, floor_s = [], []
             for _ in range(rounds):

@@ -16,7 +16,6 @@ import gettext
 import inspect
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 import click
 from click.formatting import HelpFormatter
@@ -104,9 +103,7 @@ def peek_locale(args: Sequence[str]) -> str | None:
 
     Read raw, never validated here: the command loads the config properly and reports it.
     """
-    import tomllib
-
-    from pos.locations import config_candidates
+    from pos.locations import config_locale, find_config  # light; only when `pos` runs
 
     explicit: str | None = None
     for i, arg in enumerate(args):
@@ -116,12 +113,4 @@ def peek_locale(args: Sequence[str]) -> str | None:
             explicit = args[i + 1]
         elif arg.startswith("--config="):
             explicit = arg.split("=", 1)[1]
-    for path in config_candidates(explicit):
-        try:
-            data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-        shop = data.get("shop")
-        locale = shop.get("locale") if isinstance(shop, dict) else None
-        return locale if isinstance(locale, str) else None
-    return None
+    return config_locale(find_config(explicit)[0])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "recarga-pos"
 
@@ -29,3 +30,23 @@ def config_candidates(explicit: str | os.PathLike[str] | None) -> list[Path]:
     if os.environ.get("POS_CONFIG"):
         return [Path(os.environ["POS_CONFIG"])]
     return [Path.cwd() / "config.toml", user_config_file()]
+
+
+def find_config(explicit: str | os.PathLike[str] | None) -> tuple[dict[str, Any], Path | None]:
+    """The raw TOML of the config.toml `pos` will use and its folder ({} and None: no readable
+    file). Never validated here: the config loader does that and reports a bad file."""
+    import tomllib  # only when a config is peeked: `import pos.cli` stays without it
+
+    for path in config_candidates(explicit):
+        try:
+            return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return {}, None
+
+
+def config_locale(raw: dict[str, Any]) -> str | None:
+    """The [shop] locale a raw config names (None: it names none, or not as text)."""
+    shop = raw.get("shop")
+    locale = shop.get("locale") if isinstance(shop, dict) else None
+    return locale if isinstance(locale, str) else None

@@ -35,6 +35,43 @@ def merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def toml_value(value: Any) -> str:
+    """One TOML value: a string, a boolean, a number or a list of them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def toml_text(data: dict[str, Any]) -> str:
+    """TOML-like `data` (tables of values; a table inside a table is `[a.b]`) as TOML text."""
+    lines: list[str] = []
+
+    def table(name: str, values: dict[str, Any]) -> None:
+        plain = {k: v for k, v in values.items() if not isinstance(v, dict)}
+        if plain or not values:
+            lines.append(f"[{name}]")
+            lines.extend(f"{k} = {toml_value(v)}" for k, v in plain.items())
+        for k, v in values.items():
+            if isinstance(v, dict):
+                table(f"{name}.{k}", v)
+
+    for name, values in data.items():
+        table(name, values)
+    return "\n".join(lines) + "\n"
+
+
+def config_file(folder: Path, **sections: dict[str, Any]) -> Path:
+    """folder/config.toml (the folder made if missing): BASE_CONFIG, keyword sections override."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(toml_text(merge(BASE_CONFIG, sections)), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Any]:
     """Settings for a shop living in tmp_path; keyword sections override BASE_CONFIG."""

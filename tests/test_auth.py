@@ -20,13 +20,11 @@ from typing import Any
 
 import click
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from tests.cli_shop import JUAN, ROOT, ROSA, add_staff, enter_shop_folder, pos, shipped_config
 from tests.conftest import FIXED_NOW
 
-ROOT = Path(__file__).resolve().parents[1]
-ROSA = {"POS_MANAGER_PIN": "1234"}
-JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
 SELL = ["sell", "--clerk", "Juan", "--operator", "claro", "--phone", "987654321",
         "--amount", "20", "--pay", "cash"]
 
@@ -36,36 +34,21 @@ def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A shop folder with the shipped config.toml (no delay after a wrong PIN), as cwd."""
     from pos.i18n import set_locale
 
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
+    text = shipped_config()
     assert "failure_delay = 0.5" in text
-    (tmp_path / "config.toml").write_text(text.replace("failure_delay = 0.5",
-                                                       "failure_delay = 0"), encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("POS_CONFIG", raising=False)
+    enter_shop_folder(tmp_path, text.replace("failure_delay = 0.5", "failure_delay = 0"),
+                      monkeypatch)
     for name in ("POS_PIN", "POS_MANAGER_PIN", "POS_NEW_PIN", "POS_CUSTOMER_ID"):
         monkeypatch.delenv(name, raising=False)
     yield tmp_path
     set_locale("es_PE")
 
 
-def pos(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-    from pos.cli import main
-
-    result = CliRunner().invoke(main, list(args), env=env, input=input)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
-
-
 @pytest.fixture
 def staffed(shop_dir: Path) -> Path:
     """Rosa (manager, 1234) and Juan (clerk, 5678), Juan's shift (R001-00000001) and one
     cash sale by Juan (R001-00000002)."""
-    assert pos("clerk", "add", "Rosa", "--role", "manager",
-               env={"POS_NEW_PIN": "1234"}).exit_code == 0
-    assert pos("clerk", "add", "Juan", "--manager", "Rosa",
-               env={**ROSA, "POS_NEW_PIN": "5678"}).exit_code == 0
-    assert pos("shift", "open", "--clerk", "Juan", "--float", "0", env=JUAN).exit_code == 0
+    add_staff()
     assert pos(*SELL, env=JUAN).exit_code == 0
     return shop_dir
 

@@ -13,15 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.cli_shop import JUAN, ROSA, add_staff, enter_shop_folder, pos, shipped_config
 
 SELL = ["sell", "--clerk", "Juan", "--operator", "claro", "--phone", "987 654 321",
         "--amount", "20"]
-# PINs and the customer's ID never go on the command line (`ps` shows it): the environment.
-JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
-ROSA = {"POS_MANAGER_PIN": "1234"}
 
 
 @pytest.fixture
@@ -29,31 +26,15 @@ def shop_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A shop folder holding the shipped config.toml, as the working folder."""
     from pos.i18n import set_locale
 
-    (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text(encoding="utf-8"),
-                                          encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("POS_CONFIG", raising=False)
+    enter_shop_folder(tmp_path, shipped_config(), monkeypatch)
     yield tmp_path
     set_locale("es_PE")  # the CLI sets the process-wide language from config
 
 
-def pos(*args: str, env: dict[str, str] | None = None, input: str | None = None) -> Result:
-    from pos.cli import main
-
-    result = CliRunner().invoke(main, list(args), env=env, input=input)
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
-
-
 @pytest.fixture
 def staffed(shop_dir: Path) -> Path:
-    assert pos("clerk", "add", "Rosa", "--role", "manager",
-               env={"POS_NEW_PIN": "1234"}).exit_code == 0
-    assert pos("clerk", "add", "Juan", "--manager", "Rosa",
-               env={**ROSA, "POS_NEW_PIN": "5678"}).exit_code == 0
-    # Sales need an open shift: Juan's, with an empty drawer, is R001-00000001.
-    assert pos("shift", "open", "--clerk", "Juan", "--float", "0", env=JUAN).exit_code == 0
+    """Rosa, Juan and Juan's shift (R001-00000001)."""
+    add_staff()
     return shop_dir
 
 
@@ -300,8 +281,7 @@ def test_broken_ledger_exit_1(shop_dir: Path) -> None:
 # -- the real entry point --------------------------------------------------------------------
 
 def test_subprocess_end_to_end(tmp_path: Path) -> None:
-    (tmp_path / "config.toml").write_text((ROOT / "config.toml").read_text(encoding="utf-8"),
-                                          encoding="utf-8")
+    (tmp_path / "config.toml").write_text(shipped_config(), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "POS_CONFIG"}
 
     def run(*args: str, secrets: dict[str, str] | None = None,

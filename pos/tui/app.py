@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ from pos.domain.money import parse_amount
 from pos.i18n import _, field_label, set_locale
 from pos.ledger.errors import LedgerError
 from pos.ledger.peek import active_clerks
-from pos.locations import config_candidates, user_data_dir
+from pos.locations import config_locale, find_config, user_data_dir
 from pos.tui import keymap
 from pos.tui.base import PromptField
 from pos.tui.screens.login import LoginScreen
@@ -562,16 +561,6 @@ def peek_config(config_path: str | None) -> dict[str, Any]:
     return find_config(config_path)[0]
 
 
-def find_config(config_path: str | None) -> tuple[dict[str, Any], Path | None]:
-    """`peek_config` and the folder of the file it came from (None: no file, defaults)."""
-    for path in config_candidates(config_path):
-        try:
-            return tomllib.loads(path.read_text(encoding="utf-8")), path.parent
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-            continue
-    return {}, None
-
-
 def run_app(settings: Settings | None = None, *, config_path: str | None = None) -> int:
     """`pos` with no arguments: run the terminal app until the clerk quits.
 
@@ -580,7 +569,7 @@ def run_app(settings: Settings | None = None, *, config_path: str | None = None)
     if settings is not None:
         set_locale(settings.shop.locale)
     else:
-        set_locale(str(peek_config(config_path).get("shop", {}).get("locale", "es_PE")))
+        set_locale(config_locale(peek_config(config_path)) or "es_PE")
     app = PosApp(settings, config_path=config_path)
     app.run()
     if app.shop is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
 import subprocess
@@ -12,26 +13,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import config_file
+
 ROOT = Path(__file__).resolve().parents[2]
 TICKET = re.compile(r"^[A-Z][A-Z0-9]{3}-[0-9]{8}$")
 SEED = int(os.environ.get("POS_FAULT_SEED", "20261125"))
 
 
-def write_config(folder: Path, url: str = "sqlite:///ledger.db", series: str = "R001") -> Path:
-    """A small config.toml for a seller living in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "config.toml"
-    path.write_text(
-        "[shop]\n"
-        'name = "Bodega Doña Rosa"\nruc = "10456789019"\n'
-        f'series = "{series}"\n'
-        "[ledger]\n"
-        f'url = "{url}"\nkey_file = "ledger.key"\n'
-        "[printer]\n"
-        'kind = "file"\npath = "out/printer.bin"\n',
-        encoding="utf-8",
-    )
-    return path
+def write_config(folder: Path, url: str = "sqlite:///ledger.db", series: str = "R001",
+                 **sections: dict[str, Any]) -> Path:
+    """A small config.toml for a seller living in `folder` (keyword sections override)."""
+    return config_file(folder, **{"shop": {"series": series}, "ledger": {"url": url},
+                                  **sections})
 
 
 class Seller:
@@ -102,6 +95,19 @@ class Seller:
     @property
     def stderr(self) -> str:
         return "".join(self._err)
+
+
+def kill_after(config: Path, rng: random.Random, pause: tuple[float, float],
+               marker: str | None = None, *, tickets: int = 0) -> Seller:
+    """Start a seller, wait for its `marker` line (or `tickets` tickets), let it run on for a
+    random `pause` (seconds, drawn from `rng`), then SIGKILL it."""
+    seller = Seller(config, seed=rng.randrange(10**6))
+    try:
+        assert seller.wait_for(marker, tickets=tickets), seller.stderr
+        time.sleep(rng.uniform(*pause))
+    finally:
+        seller.kill()
+    return seller
 
 
 def check_ledger(settings: Any, reported: list[str], context: str = "") -> int:

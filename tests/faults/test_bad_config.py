@@ -7,7 +7,7 @@ file that cannot be used (the message names the file).
 
 from __future__ import annotations
 
-from tests.conftest import open_test_shift
+from tests.conftest import open_test_shift, toml_text
 
 import hashlib
 import os
@@ -74,33 +74,6 @@ def label(path: tuple[str, ...]) -> str:
     return f"[{path[0]}] {path[1]}"
 
 
-def toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return str(value)
-
-
-def dump(data: dict[str, Any]) -> str:
-    lines: list[str] = []
-
-    def table(name: str, values: dict[str, Any]) -> None:
-        plain = {k: v for k, v in values.items() if not isinstance(v, dict)}
-        if plain or not values:
-            lines.append(f"[{name}]")
-            lines.extend(f"{k} = {toml_value(v)}" for k, v in plain.items())
-        for k, v in values.items():
-            if isinstance(v, dict):
-                table(f"{name}.{k}", v)
-
-    for name, values in data.items():
-        table(name, values)
-    return "\n".join(lines) + "\n"
-
-
 def edited(path: tuple[str, ...], value: Any = None, *, remove: bool = False) -> dict[str, Any]:
     data = tomllib.loads(SHIPPED_TEXT)  # a deep copy
     node = data
@@ -148,7 +121,7 @@ BAD += list(WRONG_VALUE.items())
 @pytest.mark.parametrize(("key", "value"), BAD, ids=[f"{label(k)}={v!r}" for k, v in BAD])
 def test_a_wrong_key_stops_start_up(tmp_path: Path, key: tuple[str, ...], value: Any) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(dump(edited(key, value)), encoding="utf-8")
+    config.write_text(toml_text(edited(key, value)), encoding="utf-8")
     result = pos(config, "history")
     assert result.exit_code == 2, (result.exit_code, result.stderr)
     assert str(config) in result.stderr, result.stderr
@@ -166,7 +139,7 @@ def test_a_wrong_key_stops_start_up(tmp_path: Path, key: tuple[str, ...], value:
 @pytest.mark.parametrize("key", KEYS, ids=[label(k) for k in KEYS])
 def test_a_missing_key_takes_its_default(tmp_path: Path, key: tuple[str, ...]) -> None:
     config = tmp_path / "config.toml"
-    config.write_text(dump(edited(key, remove=True)), encoding="utf-8")
+    config.write_text(toml_text(edited(key, remove=True)), encoding="utf-8")
     result = pos(config, "history")
     if key[0] == "operators" and key[-1] in REQUIRED:
         assert result.exit_code == 2, result.stderr

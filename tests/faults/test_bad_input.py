@@ -119,10 +119,9 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
     from pos.services import Shop
 
     folder = tmp_path_factory.mktemp("badinput")
-    config = write_config(folder)
     # Hundreds of deliberately wrong PINs follow: a generous lockout, and no delay.
-    with config.open("a", encoding="utf-8") as fh:
-        fh.write("[security]\nmax_failures = 50\nlockout_minutes = 1\nfailure_delay = 0\n")
+    config = write_config(folder, security={"max_failures": 50, "lockout_minutes": 1,
+                                            "failure_delay": 0})
     shop = Shop.open(load_settings(config))
     rosa = shop.add_clerk("Rosa", "manager", "1234")
     shop.add_clerk("Juan", "clerk", "5678", by=rosa)

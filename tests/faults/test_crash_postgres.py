@@ -16,7 +16,7 @@ import pytest
 
 from tests.conftest import open_test_shift
 
-from tests.faults.crash import SEED, Seller, check_ledger, write_config
+from tests.faults.crash import SEED, Seller, check_ledger, kill_after, write_config
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -35,16 +35,10 @@ def test_sigkill_never_loses_a_reported_sale(pg_url: str, tmp_path: Path) -> Non
     settings = load_settings(config)
     for round_no in range(ROUNDS):
         context = f"seed {SEED}, round {round_no}"
-        seller = Seller(config, seed=rng.randrange(10**6))
-        try:
-            if round_no == 0:  # the database is empty: kill during migration or first clerk
-                assert seller.wait_for("# opening"), seller.stderr
-                time.sleep(rng.uniform(0.3, 1.2))
-            else:
-                assert seller.wait_for(tickets=1), seller.stderr
-                time.sleep(rng.uniform(0.05, 0.4))
-        finally:
-            seller.kill()
+        if round_no == 0:  # the database is empty: kill during migration or first clerk
+            seller = kill_after(config, rng, (0.3, 1.2), "# opening")
+        else:
+            seller = kill_after(config, rng, (0.05, 0.4), tickets=1)
         assert seller.proc.returncode == -9, seller.stderr
         assert "Traceback" not in seller.stderr, seller.stderr
         check_ledger(settings, seller.tickets, context)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.crash import ROOT, SEED, Seller, check_ledger, write_config
+from tests.faults.crash import ROOT, SEED, check_ledger, kill_after, write_config
 
 ROUNDS = 24
 FRESH_ROUNDS = {0, 6, 12, 18}  # kill during start-up / migration of a brand-new ledger
@@ -51,19 +51,12 @@ def test_sigkill_never_loses_a_reported_sale(tmp_path: Path) -> None:
         fresh = round_no in FRESH_ROUNDS
         config = write_config(tmp_path / f"fresh{round_no}") if fresh else shared
         context = f"seed {SEED}, round {round_no}"
-        seller = Seller(config, seed=rng.randrange(10**6))
-        try:
-            if fresh:
-                assert seller.wait_for("# opening"), seller.stderr
-                time.sleep(rng.uniform(0.0, 1.2))  # imports, migration, key, first clerk
-            elif round_no in EARLY_ROUNDS:
-                assert seller.wait_for("# ready"), seller.stderr
-                time.sleep(rng.uniform(0.0, 0.05))
-            else:
-                assert seller.wait_for(tickets=1), seller.stderr
-                time.sleep(rng.uniform(0.05, 0.4))
-        finally:
-            seller.kill()
+        if fresh:  # killed in imports, migration, key or first clerk
+            seller = kill_after(config, rng, (0.0, 1.2), "# opening")
+        elif round_no in EARLY_ROUNDS:
+            seller = kill_after(config, rng, (0.0, 0.05), "# ready")
+        else:
+            seller = kill_after(config, rng, (0.05, 0.4), tickets=1)
         assert seller.proc.returncode == -9, (
             f"the seller ended by itself ({seller.proc.returncode}): {seller.stderr}")
         assert "Traceback" not in seller.stderr, seller.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,13 +41,25 @@ def prepare(url: str, base_dir: str | Path) -> None:
         shop.close()
 
 
+@contextlib.contextmanager
+def reporting_failure(series: str, barrier: Any, results: Any) -> Iterator[None]:
+    """In a terminal process: a failure goes to the parent as (series, 0, 0.0, error) and frees
+    the other terminals waiting at the barrier."""
+    try:
+        yield
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
+        with contextlib.suppress(Exception):
+            barrier.abort()
+        results.put((series, 0, 0.0, f"{type(exc).__name__}: {exc}"))
+
+
 def sell_many(url: str, series: str, base_dir: str, count: int, barrier: Any,
               results: Any) -> None:
     """Sell `count` top-ups as terminal `series`; report (series, sold, seconds, error)."""
     from tests.wallclock import follow
 
     follow()
-    try:
+    with reporting_failure(series, barrier, results):
         shop = open_shop(url, series, base_dir)
         clerk = shop.login(CLERK, PIN)
         if shop.current_shift() is None:  # sales need an open shift on the terminal
@@ -63,10 +76,6 @@ def sell_many(url: str, series: str, base_dir: str, count: int, barrier: Any,
         elapsed = time.perf_counter() - started
         shop.close()
         results.put((series, count, elapsed, None))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which fails
-        with contextlib.suppress(Exception):
-            barrier.abort()
-        results.put((series, 0, 0.0, f"{type(exc).__name__}: {exc}"))
 
 
 def run_terminals(url: str, base_dir: str | Path, terminals: int, count: int,

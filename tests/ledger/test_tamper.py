@@ -18,22 +18,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.conftest import config_file
 from tests.ledger.conftest import sell_some
 
 SALES = 10
 ENTRIES = SALES + 1  # the shift the sales were made in opens the chain
 TARGET = 5  # the middle entry tampered with
-CONFIG = """
-[shop]
-name = "Bodega Doña Rosa"
-ruc = "10456789019"
-series = "R001"
-[ledger]
-url = "sqlite:///ledger.db"
-key_file = "ledger.key"
-[printer]
-kind = "none"
-"""
 
 
 def ticket(seq: int) -> str:
@@ -47,8 +37,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pos.services import Shop
 
     folder = tmp_path_factory.mktemp("template")
-    (folder / "config.toml").write_text(CONFIG, encoding="utf-8")
-    shop = Shop.open(load_file(folder / "config.toml"))
+    shop = Shop.open(load_file(config_file(folder, printer={"kind": "none"})))
     shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
     sell_some(shop, SALES)
     shop.close()

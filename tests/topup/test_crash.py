@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import config_file
 from tests.topup.conftest import TOKEN_ENV
 from tests.topup.fake_aggregator import TOKEN
 
@@ -20,31 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def write_config(folder: Path, url: str) -> Path:
-    path = folder / "config.toml"
-    path.write_text(f"""
-[shop]
-name = "Bodega Doña Rosa"
-ruc = "10456789019"
-series = "R001"
-
-[ledger]
-url = "sqlite:///ledger.db"
-key_file = "ledger.key"
-
-[printer]
-kind = "file"
-path = "out/printer.bin"
-
-[topup]
-gateway = "http"
-give_up_minutes = 15
-
-[topup.http]
-base_url = "{url}"
-credentials_env = "{TOKEN_ENV}"
-timeout = 20
-""", encoding="utf-8")
-    return path
+    """The shop's config with the `http` gateway to the fake aggregator at `url`."""
+    return config_file(folder, topup={
+        "gateway": "http", "give_up_minutes": 15,
+        "http": {"base_url": url, "credentials_env": TOKEN_ENV, "timeout": 20}})
 
 
 @pytest.fixture

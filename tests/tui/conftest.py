@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
 
 SIZE = (80, 24)
+
+# "1" Claro, 9 phone digits (auto-advance), F2 = S/ 10 preset, 8 DNI digits (auto-advance),
+# Enter = exact cash, Enter = confirm.
+FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter", "enter"]
+
+
+def cash_sale(operator_key: str, phone: str, amount: str, dni: str = "45678912") -> list[str]:
+    """The keys of a typed cash sale: operator, phone, amount, DNI, exact cash, confirm."""
+    return [operator_key, *phone, "enter", *amount, "enter", *dni, "enter", "enter", "enter"]
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +36,16 @@ def confirm_armed_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from pos.tui.screens.confirm import ConfirmScreen
 
     monkeypatch.setattr(ConfirmScreen, "ARM_SECONDS", 0.0)
+
+
+@pytest.fixture
+def open_shop(bare_shop: Any) -> Any:
+    """The shop with Rosa's shift open, S/ 100 in the drawer (its slip queued, not printed)."""
+    from decimal import Decimal
+
+    rosa = next(c for c in bare_shop.clerks() if c.name == "Rosa")
+    bare_shop.open_shift(rosa, Decimal("100"), print_now=False)
+    return bare_shop
 
 
 @pytest.fixture
@@ -63,6 +83,20 @@ async def login(pilot: Any, pin: str = "1234", name_index: int = 1) -> None:
     names.highlighted = name_index
     await pilot.press(*pin, "enter")
     await settle(pilot)
+
+
+async def press(pilot: Any, *keys: str) -> None:
+    """Press `keys` (Pilot waits for the app after each), then let the workers finish."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+@contextlib.asynccontextmanager
+async def signed_in(app: Any, pin: str = "1234", name_index: int = 1) -> AsyncIterator[Any]:
+    """The app running at SIZE with a clerk logged in (Rosa unless told): yields the pilot."""
+    async with app.run_test(size=SIZE) as pilot:
+        await login(pilot, pin=pin, name_index=name_index)
+        yield pilot
 
 
 async def burst(pilot: Any, keys: list[str] | str) -> None:

@@ -6,35 +6,27 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
+from tests.tui.conftest import cash_sale, pilot_test, press, screen_text, signed_in
 
 
 @pilot_test
-async def test_repeat_a_sale_from_history(bare_shop: Any, make_app: Any) -> None:
+async def test_repeat_a_sale_from_history(open_shop: Any, make_app: Any) -> None:
     from pos.tui.screens.confirm import ConfirmScreen
     from pos.tui.screens.history import EntryScreen
     from pos.tui.screens.receipt import ReceiptScreen
     from pos.tui.screens.sale import SaleScreen
 
-    shop = bare_shop  # Rosa opens the shift herself
-    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
-    shop.open_shift(rosa, Decimal("100"))
+    shop = open_shop  # Rosa's shift
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press("2", *"912345678", "enter", *"15", "enter", *"45678912", "enter",
-                          "enter", "enter")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *cash_sale("2", "912345678", "15"))
         assert isinstance(app.screen, ReceiptScreen)
         (first,) = shop.history()
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        await pilot.press(*first.entry.ticket, "enter")
-        await settle(pilot)
+        await press(pilot, "ctrl+t")
+        await press(pilot, *first.entry.ticket, "enter")
         assert isinstance(app.screen, EntryScreen)
         assert "S: vender de nuevo" in screen_text(app)
-        await pilot.press("s")
-        await settle(pilot)
+        await press(pilot, "s")
         assert isinstance(app.screen, SaleScreen)
         form = app.screen.form
         assert (form.operator.code, form.text["phone"], form.amount) == (
@@ -46,8 +38,7 @@ async def test_repeat_a_sale_from_history(bare_shop: Any, make_app: Any) -> None
         await pilot.press(*"87654321", "enter", "enter")
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.request_id != first.entry.request_id
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
     second, again = shop.history()
     assert second.entry.ticket != first.entry.ticket
     assert (second.entry.operator, second.entry.phone, second.entry.amount_cents) == (

@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
-
 from typing import Any
 
-from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
-
-# "1" Claro, 9 phone digits (auto-advance), F2 = S/ 10 preset, 8 DNI digits (auto-advance),
-# Enter = exact cash, Enter = confirm.
-FAST_CASH_SALE = ["1", *"987654321", "f2", *"45678912", "enter", "enter", "enter"]
-
-
-async def sell(pilot: Any, keys: list[str]) -> None:
-    await pilot.press(*keys)
-    await settle(pilot)
+from tests.tui.conftest import FAST_CASH_SALE, pilot_test, press, screen_text, settle, signed_in
 
 
 @pilot_test
@@ -23,9 +13,8 @@ async def test_fast_cash_sale_key_count(shop: Any, make_app: Any, printed: Any) 
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await sell(pilot, FAST_CASH_SALE)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         assert isinstance(app.screen, ReceiptScreen)
         assert "S/ 0.00" in screen_text(app)  # the change, shown large
     digits = 9 + 8
@@ -43,15 +32,14 @@ async def test_fast_cash_sale_key_count(shop: Any, make_app: Any, printed: Any) 
 @pilot_test
 async def test_cash_sale_with_change(shop: Any, make_app: Any, printed: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press("2", *"912345678", "enter", *"15", "enter", *"45678912", "enter")
         form = app.screen.form
         assert form.step == "tendered"
         await pilot.press(*"20")
         assert form.change() == 5
         assert "S/ 5.00" in screen_text(app)
-        await sell(pilot, ["enter", "enter"])
+        await press(pilot, "enter", "enter")
     (sale,) = shop.history()
     assert (sale.entry.operator, sale.entry.amount_cents, sale.entry.tendered_cents,
             sale.entry.change_cents) == ("movistar", 1500, 2000, 500)
@@ -62,13 +50,12 @@ async def test_cash_sale_with_change(shop: Any, make_app: Any, printed: Any) -> 
 @pilot_test
 async def test_card_sale(shop: Any, make_app: Any, printed: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         # F2 in the payment field = card; brand key 1 = visa.
         await pilot.press("3", *"998877665", "f3", *"45678912", "enter", "f2", "1", *"4242", "enter",
                           *"a1b2c3", "enter")
         assert type(app.screen).__name__ == "ConfirmScreen"
-        await sell(pilot, ["enter"])
+        await press(pilot, "enter")
     (sale,) = shop.history()
     e = sale.entry
     assert (e.operator, e.amount_cents, e.method) == ("entel", 2000, "card")
@@ -80,11 +67,9 @@ async def test_card_sale(shop: Any, make_app: Any, printed: Any) -> None:
 @pilot_test
 async def test_yape_sale(shop: Any, make_app: Any, printed: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press("4", *"976543210", "enter", *"7", "enter", *"45678912", "enter", "f3", *"123456",
-                          "enter", "enter")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, "4", *"976543210", "enter", *"7", "enter", *"45678912", "enter", "f3",
+                    *"123456", "enter", "enter")
     (sale,) = shop.history()
     e = sale.entry
     assert (e.operator, e.amount_cents, e.method, e.op_number) == ("bitel", 700, "yape",
@@ -99,13 +84,10 @@ async def test_double_enter_and_key_repeat_sell_once(shop: Any, make_app: Any,
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE, "enter", "enter", "enter")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE, "enter", "enter", "enter")
         assert isinstance(app.screen, ReceiptScreen)  # the extra Enters skip nothing
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
     assert len(shop.history()) == 1
     assert len(printed()) == 1
 
@@ -114,8 +96,7 @@ async def test_double_enter_and_key_repeat_sell_once(shop: Any, make_app: Any,
 async def test_confirm_guard_ignores_second_press(shop: Any, make_app: Any) -> None:
     """Even two confirm actions before the worker starts commit a single sale."""
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press(*FAST_CASH_SALE[:-1])
         confirm = app.screen
         confirm.action_confirm()
@@ -127,10 +108,9 @@ async def test_confirm_guard_ignores_second_press(shop: Any, make_app: Any) -> N
 @pilot_test
 async def test_reprint_key(shop: Any, make_app: Any, printed: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await sell(pilot, FAST_CASH_SALE)
-        await sell(pilot, ["r"])
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "r")
         assert "Impres" in screen_text(app)
     first, copy = printed()
     assert first.barcodes == copy.barcodes
@@ -151,9 +131,8 @@ async def test_printer_fault_keeps_the_sale_and_reprints(make_settings: Any, clo
     shop.add_clerk("Rosa", "manager", "1234")
     shop.open_shift(shop.login("Rosa", "1234"), Decimal("0"), print_now=False)
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, name_index=0)
-        await sell(pilot, FAST_CASH_SALE)
+    async with signed_in(app, name_index=0) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         banner = app.screen.query_one("#print-banner")
         assert banner.has_class("-error")
         assert "FALLA DE IMPRESORA" in screen_text(app)
@@ -162,7 +141,7 @@ async def test_printer_fault_keeps_the_sale_and_reprints(make_settings: Any, clo
         # The clerk fixes the printer, then R prints a copy.
         blocker.unlink()
         blocker.mkdir()
-        await sell(pilot, ["r"])
+        await press(pilot, "r")
         assert banner.has_class("-ok")
     (receipt,) = decode((blocker / "printer.bin").read_bytes())
     assert receipt.barcodes == (sale.entry.ticket,)
@@ -173,9 +152,8 @@ async def test_printer_fault_keeps_the_sale_and_reprints(make_settings: Any, clo
 async def test_receipt_preview_is_the_printed_receipt(shop: Any, make_app: Any,
                                                       printed: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await sell(pilot, FAST_CASH_SALE)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         preview = str(app.screen.query_one("#receipt-preview").render())
     (receipt,) = printed()
     for line in receipt.lines:
@@ -186,8 +164,7 @@ async def test_receipt_preview_is_the_printed_receipt(shop: Any, make_app: Any,
 @pilot_test
 async def test_escape_goes_back_and_ctrl_n_starts_over(shop: Any, make_app: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press("1", *"987654321")
         form = app.screen.form
         assert form.step == "phone"  # a full phone waits for Enter (or a preset key)
@@ -209,11 +186,9 @@ async def test_operator_key_on_receipt_starts_next_sale(shop: Any, make_app: Any
     from pos.tui.screens.sale import SaleScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await sell(pilot, FAST_CASH_SALE)
-        await pilot.press("2")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "2")
         assert isinstance(app.screen, SaleScreen)
         assert app.screen.form.operator.code == "movistar"
         assert app.screen.form.step == "phone"
@@ -224,18 +199,17 @@ async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> 
     """F2 = carné de extranjería (9–12 digits), F3 = passport (letters and digits): no
     auto-advance, Enter accepts; the ledger keeps the type and the masked number only."""
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press("1", *"987654321", "f2", "f2", *"001234567")
         form = app.screen.form
         assert form.step == "id" and "CE 001234567" in screen_text(app)
-        await sell(pilot, ["enter", "enter", "enter"])
+        await press(pilot, "enter", "enter", "enter")
         await pilot.press("escape")
         await pilot.press("2", *"912345678", "f1", "f3", *"ab12345x")
         form = app.screen.form
         assert form.step == "id" and form.text["id"] == "AB12345X"
         assert "Pasaporte AB12345X" in screen_text(app)
-        await sell(pilot, ["enter", "enter", "enter"])
+        await press(pilot, "enter", "enter", "enter")
     passport, ce = (v.entry for v in shop.history())
     assert (ce.operator, ce.amount_cents, ce.id_type) == ("claro", 1000, "ce")
     assert (passport.operator, passport.amount_cents, passport.id_type) == (
@@ -251,19 +225,13 @@ async def test_ce_and_passport_sales(shop: Any, make_app: Any, printed: Any) -> 
 
 @pilot_test
 async def test_receipt_preview_barcode_sits_where_the_paper_prints_it(
-        bare_shop: Any, make_app: Any, printed: Any) -> None:
+        open_shop: Any, make_app: Any, printed: Any) -> None:
     """Above the ticket's human-readable line and before the footer, as on the paper."""
     from receipts import barcode_text
 
-    shop = bare_shop  # Rosa opens the shift herself
-    rosa = next(c for c in shop.clerks() if c.name == "Rosa")
-    from decimal import Decimal
-
-    shop.open_shift(rosa, Decimal("100"))
-    app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await sell(pilot, FAST_CASH_SALE)
+    app = make_app(open_shop)  # Rosa's shift
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         preview = str(app.screen.query_one("#receipt-preview").render()).splitlines()
     receipt = printed()[-1]
     ticket = receipt.barcodes[0]

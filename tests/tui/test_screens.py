@@ -6,8 +6,8 @@ import subprocess
 import sys
 from typing import Any
 
-from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
-from tests.tui.test_sale import FAST_CASH_SALE
+from tests.tui.conftest import (FAST_CASH_SALE, SIZE, login, pilot_test, press, screen_text, settle,
+                                signed_in)
 
 
 @pilot_test
@@ -23,14 +23,11 @@ async def test_first_run_creates_the_first_manager(make_settings: Any, clock: An
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, FirstRunScreen)
-        await pilot.press(*"Ana", "enter", *"2468", "enter", *"2469", "enter")
-        await settle(pilot)
+        await press(pilot, *"Ana", "enter", *"2468", "enter", *"2469", "enter")
         assert "no coinciden" in screen_text(app)  # the PINs differ
-        await pilot.press(*"2468", "enter", *"2468", "enter")
-        await settle(pilot)
+        await press(pilot, *"2468", "enter", *"2468", "enter")
         assert "No hay turno abierto" in screen_text(app)  # a new shop: open the first shift
-        await pilot.press(*"1x00", "enter")  # the x cannot be typed: S/ 100
-        await settle(pilot)
+        await press(pilot, *"1x00", "enter")  # the x cannot be typed: S/ 100
         assert isinstance(app.screen, SaleScreen)
         assert app.clerk.name == "Ana" and app.clerk.is_manager
         assert shop.current_shift().float_amount == 100
@@ -47,12 +44,10 @@ async def test_login_wrong_then_right_pin(shop: Any, make_app: Any) -> None:
     from pos.tui.screens.sale import SaleScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, pin="9999", name_index=0)
+    async with signed_in(app, pin="9999", name_index=0) as pilot:
         assert isinstance(app.screen, LoginScreen)
         assert "PIN incorrecto" in screen_text(app)
-        await pilot.press(*"5678", "enter")
-        await settle(pilot)
+        await press(pilot, *"5678", "enter")
         assert isinstance(app.screen, SaleScreen) and app.clerk.name == "Juan"
 
 
@@ -63,8 +58,7 @@ async def test_idle_lock_keeps_the_sale_for_the_same_clerk(shop: Any, make_app: 
 
     now = [1000.0]
     app = make_app(shop, idle_clock=lambda: now[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press("1", *"98765")
         now[0] += shop.settings.ui.idle_lock_minutes * 60 - 1
         app.check_idle_lock()
@@ -75,8 +69,7 @@ async def test_idle_lock_keeps_the_sale_for_the_same_clerk(shop: Any, make_app: 
         assert isinstance(app.screen, LoginScreen) and app.locked
         await pilot.press("ctrl+t")  # nothing behind the lock answers
         assert isinstance(app.screen, LoginScreen)
-        await pilot.press(*"1234", "enter")
-        await settle(pilot)
+        await press(pilot, *"1234", "enter")
         assert isinstance(app.screen, SaleScreen)
         assert app.screen.form.text["phone"] == "98765"
 
@@ -88,36 +81,27 @@ async def test_history_search_reprint_and_void(shop: Any, make_app: Any, printed
     from pos.tui.screens.prompt import PromptScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, pin="5678", name_index=0)  # Juan, a clerk
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
+    async with signed_in(app, pin="5678", name_index=0) as pilot:  # Juan, a clerk
+        await press(pilot, *FAST_CASH_SALE)
         ticket = shop.history()[0].entry.ticket
-        await pilot.press("ctrl+t")
-        await settle(pilot)
+        await press(pilot, "ctrl+t")
         assert isinstance(app.screen, HistoryScreen)
         assert ticket in screen_text(app) or app.screen.views
         # Search by phone, then by ticket as a scanner types it (no dash) + Enter.
-        await pilot.press(*"987654321", "enter")
-        await settle(pilot)
+        await press(pilot, *"987654321", "enter")
         assert [v.entry.ticket for v in app.screen.views] == [ticket]
-        await pilot.press("ctrl+u", *ticket.replace("-", ""), "enter")
-        await settle(pilot)
+        await press(pilot, "ctrl+u", *ticket.replace("-", ""), "enter")
         assert isinstance(app.screen, EntryScreen)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "r")
         assert len(printed()) == 2  # the sale and its copy
-        await pilot.press("v")
-        await settle(pilot)
+        await press(pilot, "v")
         assert isinstance(app.screen, PromptScreen)
         # Manager Rosa is filled in; a wrong PIN is refused and cleared.
-        await pilot.press(*"0000", "enter", *"cliente se equivocó", "enter")
-        await settle(pilot)
+        await press(pilot, *"0000", "enter", *"cliente se equivocó", "enter")
         assert isinstance(app.screen, PromptScreen)
         assert "PIN incorrecto" in screen_text(app)
         assert shop.view(ticket).voided_by is None
-        await pilot.press(*"1234", "enter", "enter")  # the reason is still there
-        await settle(pilot)
+        await press(pilot, *"1234", "enter", "enter")  # the reason is still there
         # The void slip on screen is the printed one, decoded from the printer's bytes.
         from pos.tui.screens.receipt import ReceiptScreen
 
@@ -126,8 +110,7 @@ async def test_history_search_reprint_and_void(shop: Any, make_app: Any, printed
         preview = str(app.screen.query_one("#receipt-preview").render())
         assert slip.lines and all(line.rstrip() in preview for line in slip.lines)
         assert app.screen.ticket in slip.text
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, EntryScreen)
         assert "Anulado por" in screen_text(app)
     other = Shop.open(shop.settings)
@@ -147,32 +130,23 @@ async def test_shift_open_x_and_close(bare_shop: Any, make_app: Any) -> None:
 
     shop = bare_shop
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         # No shift open: the app offers to open one before the first sale.
         assert isinstance(app.screen, PromptScreen)
         assert "No hay turno abierto" in screen_text(app)
-        await pilot.press("escape")  # not now: the day screen can open it too
-        await settle(pilot)
-        await pilot.press("ctrl+k")
-        await settle(pilot)
+        await press(pilot, "escape")  # not now: the day screen can open it too
+        await press(pilot, "ctrl+k")
         assert isinstance(app.screen, DayScreen)
         assert "No hay turno abierto" in screen_text(app)
-        await pilot.press("o", *"50", "enter")
-        await settle(pilot)
+        await press(pilot, "o", *"50", "enter")
         assert shop.current_shift().float_amount == 50
         await pilot.press("ctrl+n")
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
-        await pilot.press("ctrl+k")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "ctrl+k")
+        await press(pilot, "x")
+        await press(pilot, "c")
         assert "La caja debería tener S/ 60.00" in screen_text(app)  # not a blind count
-        await pilot.press(*"60", "enter", "enter", "enter", "enter")
-        await settle(pilot)
+        await press(pilot, *"60", "enter", "enter", "enter", "enter")
         assert shop.current_shift() is None
         text = screen_text(app)
         assert "S/ 60.00" in text and "Caja cuadrada: S/ 0.00" in text  # expected 50 + 10
@@ -181,8 +155,7 @@ async def test_shift_open_x_and_close(bare_shop: Any, make_app: Any) -> None:
 @pilot_test
 async def test_palette_lists_every_action(shop: Any, make_app: Any) -> None:
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app):
         titles = [c.title for c in app.get_system_commands(app.screen)]
     for title in ("Nueva venta", "Historial", "Turno/día", "Abrir turno", "Reporte X",
                   "Cerrar turno", "Cierre Z", "Reimprimir el último ticket", "Bloquear",
@@ -209,24 +182,19 @@ async def test_z_close_from_the_day_screen(shop: Any, make_app: Any, printed: An
     from pos.tui.screens.prompt import PromptScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot, pin="5678", name_index=0)  # Juan, a clerk: a manager must sign
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
-        await pilot.press("ctrl+k")
-        await settle(pilot)
+    # Juan, a clerk: a manager must sign
+    async with signed_in(app, pin="5678", name_index=0) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "ctrl+k")
         assert isinstance(app.screen, DayScreen)
-        await pilot.press("z")
-        await settle(pilot)
+        await press(pilot, "z")
         assert isinstance(app.screen, PromptScreen)
         # The manager Rosa is filled in; a wrong PIN is refused and cleared, nothing closed.
         assert app.screen.query_one("#field-manager").value == "Rosa"
-        await pilot.press(*"0000", "enter", *"10", "enter")
-        await settle(pilot)
+        await press(pilot, *"0000", "enter", *"10", "enter")
         assert isinstance(app.screen, PromptScreen)
         assert "PIN incorrecto" in screen_text(app)
-        await pilot.press(*"1234", "enter", "enter")  # the count is still there
-        await settle(pilot)
+        await press(pilot, *"1234", "enter", "enter")  # the count is still there
         assert isinstance(app.screen, DayScreen)
         assert "Periodo cerrado (Z 1)" in screen_text(app)
     with shop._reader() as s:
@@ -247,8 +215,7 @@ async def test_another_clerk_unlocking_gets_a_fresh_sale(shop: Any, make_app: An
 
     now = [1000.0]
     app = make_app(shop, idle_clock=lambda: now[0])
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)  # Rosa starts a sale and walks away
+    async with signed_in(app) as pilot:  # Rosa starts a sale and walks away
         await pilot.press("1", *"98765")
         now[0] += shop.settings.ui.idle_lock_minutes * 60
         app.check_idle_lock()
@@ -260,8 +227,7 @@ async def test_another_clerk_unlocking_gets_a_fresh_sale(shop: Any, make_app: An
         assert sale.clerk.name == "Juan"
         assert sale.form.step == "operator" and sale.form.text["phone"] == ""
         assert "Juan" in str(sale.query_one(TopBar).render())
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
+        await press(pilot, *FAST_CASH_SALE)
     (view,) = shop.history()
     assert view.entry.clerk == "Juan"
 
@@ -273,40 +239,30 @@ async def test_history_opens_the_receipt_preview(shop: Any, make_app: Any,
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         # A second sale never printed (the app closed before): its job has no bytes yet.
         draft = shop.build_draft(operator="2", phone="912345678", amount="5", method="yape",
                                  id_spec="dni:45678912", op_number="123456")
         unprinted = shop.sell(app.clerk, draft, print_now=False)
         first = shop.history()[-1].entry.ticket
         for ticket in (first, unprinted.ticket):
-            await pilot.press("ctrl+t")
-            await settle(pilot)
-            await pilot.press(*ticket, "enter")
-            await settle(pilot)
+            await press(pilot, "ctrl+t")
+            await press(pilot, *ticket, "enter")
             assert isinstance(app.screen, EntryScreen)
-            await pilot.press("p")
-            await settle(pilot)
+            await press(pilot, "p")
             assert isinstance(app.screen, ReceiptScreen)
             preview = str(app.screen.query_one("#receipt-preview").render())
             assert ticket in preview and "Solo en pantalla" in screen_text(app)
             await pilot.press("1")  # not a new sale from here
             assert isinstance(app.screen, ReceiptScreen)
-            await pilot.press("escape")
-            await settle(pilot)
+            await press(pilot, "escape")
             assert isinstance(app.screen, EntryScreen)
-            await pilot.press("escape", "escape")
-            await settle(pilot)
+            await press(pilot, "escape", "escape")
         assert len(printed()) == 1  # looking is not printing
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        await pilot.press(*unprinted.ticket, "enter", "p")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await press(pilot, "ctrl+t")
+        await press(pilot, *unprinted.ticket, "enter", "p")
+        await press(pilot, "r")
     _sale, copy = printed()
     assert copy.barcodes == (unprinted.ticket,)
     assert any("123456" in line for line in copy.lines)
@@ -337,29 +293,21 @@ async def test_every_footer_fits_80_columns_in_spanish(shop: Any, make_app: Any)
         assert await footer_fits(pilot) == ["^P Menú"]  # login: no "palette" in English
         await login(pilot)
         assert "^L Bloquear" in await footer_fits(pilot)  # sale
-        await pilot.press(*FAST_CASH_SALE[:-1])
-        await settle(pilot)
+        await press(pilot, *FAST_CASH_SALE[:-1])
         await footer_fits(pilot)  # confirm
-        await pilot.press("enter")
-        await settle(pilot)
+        await press(pilot, "enter")
         shown = await footer_fits(pilot)  # receipt
         assert "^L Bloquear" in shown and "esc Otra venta" in shown
-        await pilot.press("ctrl+t")
-        await settle(pilot)
+        await press(pilot, "ctrl+t")
         assert "^L Bloquear" in await footer_fits(pilot)  # history
-        await pilot.press("down", "enter")
-        await settle(pilot)
+        await press(pilot, "down", "enter")
         await footer_fits(pilot)  # one ticket
-        await pilot.press("p")
-        await settle(pilot)
+        await press(pilot, "p")
         await footer_fits(pilot)  # its receipt
-        await pilot.press("escape", "v")
-        await settle(pilot)
+        await press(pilot, "escape", "v")
         await footer_fits(pilot)  # void prompt
-        await pilot.press("escape", "escape", "ctrl+k")
-        await settle(pilot)
+        await press(pilot, "escape", "escape", "ctrl+k")
         shown = await footer_fits(pilot)  # day
         assert "^L Bloquear" in shown and "Z Cierre Z" in shown
-        await pilot.press("ctrl+n")  # hidden from the day footer, still works
-        await settle(pilot)
+        await press(pilot, "ctrl+n")  # hidden from the day footer, still works
         assert type(app.screen).__name__ == "SaleScreen"

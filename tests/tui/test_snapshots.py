@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import SIZE, login, settle
-from tests.tui.test_sale import FAST_CASH_SALE
+from tests.tui.conftest import FAST_CASH_SALE, SIZE, login, settle
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import SIZE
-from tests.tui.test_sale import FAST_CASH_SALE
+from tests.tui.conftest import FAST_CASH_SALE, SIZE
 from tests.tui.test_snapshots import steps
 
 

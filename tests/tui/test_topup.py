@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import SIZE, login, pilot_test, screen_text, settle
-from tests.tui.test_sale import FAST_CASH_SALE
+from tests.tui.conftest import FAST_CASH_SALE, pilot_test, press, screen_text, signed_in
 
 
 @pytest.fixture
@@ -41,15 +40,12 @@ async def test_code_typed_after_confirm(manual_shop: Any, make_app: Any, printed
     from pos.tui.screens.topup import TopupScreen
 
     app = make_app(manual_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
         assert isinstance(app.screen, TopupScreen)
         assert "R001-00000003" in screen_text(app)
         assert len(printed()) == 1  # the shift slip only: the receipt waits for the code
-        await pilot.press(*"CLR-55123", "enter")
-        await settle(pilot)
+        await press(pilot, *"CLR-55123", "enter")
         assert isinstance(app.screen, ReceiptScreen)
     assert kinds(manual_shop)[-2:] == ["sale", "topup_ok"]
     shift_slip, receipt = printed()
@@ -61,12 +57,9 @@ async def test_not_arrived_refunds(manual_shop: Any, make_app: Any, printed: Any
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(manual_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
-        await pilot.press("f8")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "f8")
         assert isinstance(app.screen, ReceiptScreen)
     assert kinds(manual_shop)[-3:] == ["sale", "topup_fail", "void"]
     shift_slip, refund, receipt = printed()
@@ -83,23 +76,18 @@ async def test_pending_list_with_age(manual_shop: Any, make_app: Any, printed: A
     from pos.tui.screens.topup import TopupScreen
 
     app = make_app(manual_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
-        await pilot.press("escape")  # the clerk goes on with the next customer
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, "escape")  # the clerk goes on with the next customer
         assert isinstance(app.screen, ReceiptScreen)
         assert "PENDIENTE" in printed()[-1].text
         clock.now += timedelta(minutes=7)
-        await pilot.press("ctrl+r")
-        await settle(pilot)
+        await press(pilot, "ctrl+r")
         assert isinstance(app.screen, TopupScreen)
         table = app.screen.query_one("#topup-table")
         assert [str(c) for c in table.get_row_at(0)] == [
             "R001-00000003", "Claro", "987 654 321", "S/ 10.00", "7 min"]
-        await pilot.press(*"CLR-9", "enter")
-        await settle(pilot)
+        await press(pilot, *"CLR-9", "enter")
         assert "No hay recargas pendientes." in screen_text(app)
     assert kinds(manual_shop)[-1] == "topup_ok"
 
@@ -113,26 +101,18 @@ async def test_void_of_delivered_topup_asks_about_airtime(manual_shop: Any, make
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(manual_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
-        await pilot.press(*FAST_CASH_SALE)
-        await settle(pilot)
-        await pilot.press(*"CLR-1", "enter")
-        await settle(pilot)
-        await pilot.press("ctrl+t")
-        await settle(pilot)
-        await pilot.press(*"R00100000003", "enter")
-        await settle(pilot)
+    async with signed_in(app) as pilot:
+        await press(pilot, *FAST_CASH_SALE)
+        await press(pilot, *"CLR-1", "enter")
+        await press(pilot, "ctrl+t")
+        await press(pilot, *"R00100000003", "enter")
         assert isinstance(app.screen, EntryScreen)
-        await pilot.press("v")
-        await settle(pilot)
+        await press(pilot, "v")
         assert isinstance(app.screen, PromptScreen)
         assert "revirtió el saldo" in screen_text(app)
-        await pilot.press(*"1234", "enter", *"número equivocado", "enter", "s", "enter")
-        await settle(pilot)
+        await press(pilot, *"1234", "enter", *"número equivocado", "enter", "s", "enter")
         assert isinstance(app.screen, ReceiptScreen)  # the void slip, as printed (issue 14)
-        await pilot.press("escape")
-        await settle(pilot)
+        await press(pilot, "escape")
         assert isinstance(app.screen, EntryScreen)
     void = manual_shop.view(manual_shop.view("R001-00000003").voided_by).entry
     assert '"airtime":"reversed"' in (void.data or "")

@@ -7,17 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-import pytest
-
-from tests.tui.conftest import SIZE, burst, login, pilot_test, screen_text, settle
-
-
-@pytest.fixture
-def open_shop(bare_shop: Any) -> Any:
-    """The shop with a shift open on its terminal (a sale will need one)."""
-    rosa = next(c for c in bare_shop.clerks() if c.name == "Rosa")
-    bare_shop.open_shift(rosa, Decimal("100"))
-    return bare_shop
+from tests.tui.conftest import burst, pilot_test, screen_text, settle, signed_in
 
 
 def bells(app: Any) -> list[int]:
@@ -44,8 +34,7 @@ def confirm_draft(app: Any) -> Any:
 async def test_a_doubled_phone_digit_is_refused_not_carried(open_shop: Any,
                                                              make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         rung = bells(app)
         # The issue's case: a 10th digit (the last key pressed twice), then "10", Enter.
         await pilot.press("1", *"9876543211")
@@ -65,8 +54,7 @@ async def test_a_doubled_phone_digit_is_refused_not_carried(open_shop: Any,
 async def test_a_doubled_dni_digit_is_refused_not_carried(open_shop: Any,
                                                            make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         rung = bells(app)
         await pilot.press("1", *"987654321", "f2", *"456789122")
         form = app.screen.form
@@ -82,8 +70,7 @@ async def test_a_doubled_dni_digit_is_refused_not_carried(open_shop: Any,
 @pilot_test
 async def test_impossible_dni_is_refused_at_the_field(open_shop: Any, make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await pilot.press("1", *"987654321", "f2", *"00000000", "enter")
         form = app.screen.form
         assert form.step == "id"
@@ -94,8 +81,7 @@ async def test_impossible_dni_is_refused_at_the_field(open_shop: Any, make_app: 
 async def test_three_decimals_are_refused_with_their_reason(open_shop: Any,
                                                             make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         rung = bells(app)
         await pilot.press("1", *"987654321", "enter", *"20.505")
         form = app.screen.form
@@ -107,8 +93,7 @@ async def test_three_decimals_are_refused_with_their_reason(open_shop: Any,
 async def test_a_whole_cash_sale_in_one_burst(open_shop: Any, make_app: Any) -> None:
     """Operator to confirmation with no pause: digits right after F-keys, Enter between."""
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await burst(pilot, ["1", *"987654321", "f3", *"45678912", "enter", *"50", "enter"])
         draft = confirm_draft(app)
         assert (draft.operator.code, draft.phone.digits) == ("claro", "987654321")
@@ -122,8 +107,7 @@ async def test_a_whole_cash_sale_in_one_burst(open_shop: Any, make_app: Any) -> 
 async def test_typed_amount_enter_and_dni_in_one_burst(open_shop: Any, make_app: Any) -> None:
     """The issue's case: `20`, Enter, `41234567` sent together gave S/ 204.00, DNI 1234567."""
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await burst(pilot, ["2", *"912345678", "enter", *"20", "enter", *"41234567", "enter",
                             "enter"])
         draft = confirm_draft(app)
@@ -134,8 +118,7 @@ async def test_typed_amount_enter_and_dni_in_one_burst(open_shop: Any, make_app:
 @pilot_test
 async def test_a_card_sale_in_one_burst(open_shop: Any, make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await burst(pilot, ["3", *"998877665", "f2", *"45678912", "enter", "f2", "1",
                             *"4242", "enter", *"a1b2c3", "enter"])
         draft = confirm_draft(app)
@@ -152,8 +135,7 @@ async def test_a_burst_through_the_confirmation_sells_once(open_shop: Any, make_
     from pos.tui.screens.receipt import ReceiptScreen
 
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         await burst(pilot, ["1", *"987654321", "f2", *"45678912", "enter", "enter", "enter",
                             "enter"])
         await settle(pilot)
@@ -165,8 +147,7 @@ async def test_a_burst_through_the_confirmation_sells_once(open_shop: Any, make_
 @pilot_test
 async def test_refused_card_number_then_the_last_four(open_shop: Any, make_app: Any) -> None:
     app = make_app(open_shop)
-    async with app.run_test(size=SIZE) as pilot:
-        await login(pilot)
+    async with signed_in(app) as pilot:
         rung = bells(app)
         await burst(pilot, ["1", *"987654321", "f2", *"45678912", "enter", "f2", "1",
                             *"4111111111111111"])
