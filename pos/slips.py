@@ -124,17 +124,25 @@ def sale_receipt(settings: Settings, entry: Entry, *, copy: bool = False,
 def void_receipt(settings: Settings, entry: Entry, original: Entry, *,
                  copy: bool = False) -> Receipt:
     """The slip for a void: which ticket it reverses, why, and who authorised it."""
-    rows = entry_rows(entry, _tz(settings)) + [
-        Row(_("Voids ticket"), original.ticket),
+    return _reversal_slip(
+        settings, entry, original, _("VOID"), entry_rows(entry, _tz(settings)),
+        _("Voids ticket"),
+        Section((Row(_("Refund with"), method_label(original.method or "cash")),)), copy)
+
+
+def _reversal_slip(settings: Settings, entry: Entry, original: Entry, title: str,
+                   head: list[Row], link: str, tail: Section, copy: bool) -> Receipt:
+    """A void or a refund: the ticket it reverses, the phone, the amount and the reason."""
+    rows = head + [
+        Row(link, original.ticket),
         Row(_("Phone"), group_phone(original.phone or "")),
         Row(_("Amount"), entry.amount_text, bold=True),
         Row(_("Reason"), entry.reason or ""),
     ]
     return Receipt(
         header=shop_header(settings),
-        title=_("VOID"),
-        sections=(Section(tuple(rows)),
-                  Section((Row(_("Refund with"), method_label(original.method or "cash")),))),
+        title=title,
+        sections=(Section(tuple(rows)), tail),
         mark=_("COPY") if copy else None,
         barcode=entry.ticket,
         footer=(_check_code(entry),),
@@ -150,22 +158,10 @@ def refund_instruction(sale: Entry) -> str:
 def refund_slip(settings: Settings, void: Entry, sale: Entry, *,
                 copy: bool = False) -> Receipt:
     """The slip of a failed top-up: which sale it refunds, why, and what to give back."""
-    rows = (
-        Row(_("Ticket"), void.ticket),
-        Row(_("Date"), _when(void, _tz(settings))),
-        Row(_("Refunds ticket"), sale.ticket),
-        Row(_("Phone"), group_phone(sale.phone or "")),
-        Row(_("Amount"), void.amount_text, bold=True),
-        Row(_("Reason"), void.reason or ""),
-    )
-    return Receipt(
-        header=shop_header(settings),
-        title=_("TOP-UP NOT DONE: REFUND"),
-        sections=(Section(rows), Section((Row(refund_instruction(sale), bold=True),))),
-        mark=_("COPY") if copy else None,
-        barcode=void.ticket,
-        footer=(_check_code(void),),
-    )
+    head = [Row(_("Ticket"), void.ticket), Row(_("Date"), _when(void, _tz(settings)))]
+    return _reversal_slip(settings, void, sale, _("TOP-UP NOT DONE: REFUND"), head,
+                          _("Refunds ticket"),
+                          Section((Row(refund_instruction(sale), bold=True),)), copy)
 
 
 def topup_status_section(status: TopupStatus) -> Section:
