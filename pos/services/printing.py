@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
@@ -384,11 +385,20 @@ class Printing:
 
     def job_bytes(self, job_id: int) -> bytes:
         """The receipt's ESC/POS bytes (for the on-screen preview)."""
+        t = _PRINT_JOB_TABLE.c
         with self.terminal.reader() as s:
-            job = s.get(PrintJob, job_id)
-            if job is None:
+            # One row as a tuple: no ORM object for the preview of every sale.
+            found = s.connection().execute(
+                core_select(t.id, t.series, t.ticket, t.kind, t.data, t.mac)
+                .where(t.id == job_id)).first()
+            if found is None:
                 raise LedgerError(_("No print job {job}.", job=job_id))
-            return self._job_data(s, job)
+            job = PrintJob.model_construct(**found._asdict())
+            if job.data is not None and print_queue.bytes_intact(self.terminal.key, job):
+                return job.data
+            full = s.get(PrintJob, job_id)  # to render from the journal, or refuse
+            assert full is not None
+            return self._job_data(s, full)
 
     def _job_data(self, s: Session, job: PrintJob) -> bytes:
         """A job's bytes: stored ones if their MAC holds, else rendered from the journal."""

@@ -35,7 +35,7 @@ from pos.domain.sale import Operator, SaleDraft, check_amount
 from pos.domain.text import clean_reason
 from pos.i18n import N_
 from pos.ledger import journal
-from pos.ledger.figures import require_shift
+from pos.ledger.figures import check_shift, require_shift
 from pos.ledger.models import JournalEntry
 from pos.services.clerks import require_manager
 from pos.ledger.errors import LedgerError
@@ -164,7 +164,7 @@ class Sales:
             done = self._replay(s, request_id, {"kind": "sale", **fields})
             if done is not None:
                 return (*done, None)
-            require_shift(s, terminal.series, N_("selling"))
+            check_shift(s, terminal.series, N_("selling"))
             row = terminal.append(s, kind="sale", **fields)
             # The job row in this transaction is what guarantees the receipt can always be
             # printed; its bytes, when they can be rendered now, are rendered once, here.
