@@ -1,8 +1,8 @@
 """A sale as the clerk makes it, against a bare SQLite INSERT + COMMIT and a raw fsync'd append.
 
 The sale is what the TUI does for one top-up (pos/tui/screens/confirm.py and receipt.py):
-`Shop.build_draft`, `Shop.sell(..., request_id=<new uuid>, print_now=False)`, the preview
-(`Shop.job_bytes`) and the print worker's `Shop.print_job` — the receipt sent to a file printer
+`Shop.build_draft`, `Shop.sell(..., request_id=<new uuid>, print_now=False, hold_print=True)`,
+the preview (`Shop.job_bytes`) and the print worker's `Shop.print_job` — the receipt sent to a file printer
 and its outcome recorded in the print queue. Nothing is left out: no hook is patched.
 
 Baselines, in the same process and the same temporary folder:
@@ -73,7 +73,8 @@ def _clerk_sale(shop: Any) -> Callable[[], None]:
     def step() -> None:
         draft = shop.build_draft(operator="claro", phone="987 654 321", amount="20",
                                  method="cash", id_spec="dni:12345678", tendered="50")
-        sale = shop.sell(clerk, draft, request_id=uuid.uuid4().hex, print_now=False)
+        sale = shop.sell(clerk, draft, request_id=uuid.uuid4().hex, print_now=False,
+                         hold_print=True)  # the receipt screen's print worker prints it next
         shop.job_bytes(sale.job_id)  # the receipt screen's preview
         outcome = shop.print_job(sale.job_id)  # the print worker
         if not outcome.printed:

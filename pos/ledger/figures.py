@@ -184,6 +184,23 @@ def has_entries(session: Session, series: str, day: date) -> bool:
                         .limit(1)).first() is not None
 
 
+_SHIFT_SEQS = (
+    "SELECT (SELECT max(seq) FROM journal_entry WHERE series = {m} AND kind = 'shift_open'),"
+    " (SELECT max(seq) FROM journal_entry WHERE series = {m} AND kind = 'shift_close')")
+
+
+def check_shift(session: Session, series: str, what: str) -> None:
+    """`require_shift` for the sell path: the same check and refusal, by two index look-ups
+    in one raw query, without loading the shift's entry into the ORM."""
+    conn = session.connection()
+    qmark = conn.dialect.paramstyle == "qmark"
+    sql = _SHIFT_SEQS.format(m="?" if qmark else "%(series)s")
+    params: Any = (series, series) if qmark else {"series": series}
+    opened, closed = conn.exec_driver_sql(sql, params).one()
+    if opened is None or (closed is not None and closed > opened):
+        require_shift(session, series, what)  # raises, with the message
+
+
 def require_shift(session: Session, series: str, what: str) -> JournalEntry:
     """The open shift that a cash movement belongs to; refuse the movement without one."""
     opened = open_shift(session, series)

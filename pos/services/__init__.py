@@ -114,7 +114,9 @@ class Shop:
     def _start(self) -> None:
         self.terminal.connect()
         self.clerks_uc.seal()
-        self.terminal.log_event("start", f"series {self.series}")
+        # Written with this process's first chained write, in its transaction: a process that
+        # only reads writes nothing (issue 12).
+        self.terminal.start_detail = f"series {self.series}"
 
     def close(self) -> None:
         self.topups.close()  # issue 13: the top-up gateways' connections
@@ -208,8 +210,9 @@ class Shop:
         return self.sales.id_digest(document)
 
     def sell(self, clerk: ClerkView, draft: SaleDraft, *, request_id: str | None = None,
-             print_now: bool = True) -> SaleResult:
-        return self.sales.sell(clerk, draft, request_id=request_id, print_now=print_now)
+             print_now: bool = True, hold_print: bool = False) -> SaleResult:
+        return self.sales.sell(clerk, draft, request_id=request_id, print_now=print_now,
+                               hold_print=hold_print)
 
     def void(self, ticket: str, reason: str, manager: ClerkView, *,
              request_id: str | None = None, print_now: bool = True,

@@ -9,11 +9,14 @@ queue's stored bytes carry a MAC so altered ones are never printed. The printer 
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert
+from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, SQLModel, col, select
@@ -69,6 +72,17 @@ def _altered(ticket: str) -> LedgerError:
                          "were not printed (R prints a copy from the ledger).", ticket=ticket))
 
 
+@dataclass(frozen=True)
+class Held:
+    """A job this process claimed in the transaction that queued it, to print right away:
+    its claim token and the bytes stored with it (no second read, no second claim)."""
+
+    token: str
+    ticket: str
+    kind: str
+    data: bytes
+
+
 class Printing:
     """The terminal's receipts: render, queue, print, reprint, preview."""
 
@@ -77,6 +91,10 @@ class Printing:
         self.terminal = terminal
         self.printer = printer
         self.topup_status = topup_status  # a sent top-up's state, printed on its receipt
+        # Jobs claimed by this process in their own sale's transaction, waiting for the print
+        # worker (`hold`, then `print_job`). Lost with the process: the claim goes stale and
+        # the job becomes 'unconfirmed' (a COPIA), never a second original.
+        self._held: dict[int, Held] = {}
 
     # -- rendering -----------------------------------------------------------------------
 
@@ -136,11 +154,10 @@ class Printing:
     def enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None) -> int:
         """Queue a receipt inside the caller's transaction; its job id.
 
-        `receipt=None` (sales) queues the ticket only: its bytes are rendered from the journal
-        entry when first printed or previewed (`job_bytes`), off the sell path. Stored bytes
-        carry a MAC with the ledger key (pos/ledger/print_queue.py).
+        `receipt=None` queues the ticket only: its bytes are rendered from the journal entry
+        when first printed or previewed (`job_bytes`). Stored bytes carry a MAC with the
+        ledger key (pos/ledger/print_queue.py).
         """
-        terminal = self.terminal
         data, status, error = None, "pending", None
         if receipt is not None:
             try:
@@ -151,23 +168,59 @@ class Printing:
 
                 data = render(receipt)
                 status, error = "failed", str(exc)[:300]
+        return self._insert_job(s, ticket, kind, data, status, error)[0]
+
+    def queue(self, s: Session, ticket: str, kind: str, data: bytes, *,
+              claim: bool) -> tuple[int, Held | None]:
+        """Queue rendered bytes inside the caller's transaction; with `claim`, already claimed
+        by this process (status 'sending'), so that the durable commit of the entry holds the
+        claim too and printing it needs no other durable write (`print_held`)."""
+        return self._insert_job(s, ticket, kind, data, "pending", None, claim=claim)
+
+    def _insert_job(self, s: Session, ticket: str, kind: str, data: bytes | None, status: str,
+                    error: str | None, *, claim: bool = False) -> tuple[int, Held | None]:
+        terminal = self.terminal
+        now = journal.utc_now_text(terminal.clock())
+        token = secrets.token_hex(16) if claim and data is not None else None
         job_id = s.connection().execute(
             _INSERT_JOB,
             {"series": terminal.series, "ticket": ticket, "kind": kind, "data": data,
              "mac": None if data is None else print_queue.job_mac(
                  terminal.key, terminal.series, ticket, kind, data),
-             "status": status, "attempts": 0, "last_error": error,
-             "created_at": journal.utc_now_text(terminal.clock())},
+             "status": "sending" if token else status, "attempts": 1 if token else 0,
+             "claim": token, "claimed_at": now if token else None,
+             "last_error": error, "created_at": now},
         ).scalar_one()
-        return int(job_id)
+        held = Held(token, ticket, kind, data) if token and data is not None else None
+        return int(job_id), held
+
+    def entry_bytes(self, s: Session, row: JournalEntry) -> bytes | None:
+        """A new sale's or void's receipt bytes, rendered once from the entry inside its own
+        transaction (the preview and the printer share them); None when they must wait: a
+        top-up's receipt shows the top-up's outcome, and a wrong printer profile is reported
+        when the job is printed."""
+        if sale_topup(row) is not None:
+            return None
+        try:
+            return self.render(self.entry_receipt(s, row), kick=row.method == "cash")
+        except LedgerError:
+            return None
+
+    def hold(self, job_id: int, held: Held | None) -> None:
+        """Keep a claimed job for this process's print worker (`print_job`)."""
+        if held is not None:
+            self._held[job_id] = held
 
     def print_job(self, job_id: int) -> PrintOutcome:
         """Claim one queued receipt, send it and wait for the printer to confirm it.
 
         Never raises. A job another process holds is skipped; a job that may already be on
-        paper (unconfirmed, or left 'sending' by a crash) is printed only as a COPIA.
+        paper (unconfirmed, or left 'sending' by a crash) is printed only as a COPIA. A job
+        this process claimed when it queued it (`hold`) is sent without a new claim.
         """
-
+        held = self._held.pop(job_id, None)
+        if held is not None:
+            return self.print_held(job_id, held)
         terminal = self.terminal
         try:
             with terminal.reader() as s:
@@ -185,6 +238,8 @@ class Printing:
             return PrintOutcome(job_id, ticket, prior == "printed", None, skipped=True)
         copy = prior == "unconfirmed"
         try:
+            # A retry's claim is durable: were it lost, the job would read 'pending' again
+            # and could print as an original twice.
             token = terminal.write(lambda s: print_queue.claim(s, job_id, prior,
                                                                terminal.clock()))
         except LedgerError as exc:
@@ -203,11 +258,19 @@ class Printing:
             status = "unconfirmed" if copy else "failed"
             self._finish_job(job_id, token, ticket, status, db_reason(exc), "")
             return PrintOutcome(job_id, ticket, False, db_reason(exc), copy=copy)
+        return self._send(job_id, token, ticket, job.kind, data, copy=copy, store=store)
 
+    def print_held(self, job_id: int, held: Held) -> PrintOutcome:
+        """Send a job claimed in the transaction that queued it (its bytes as stored)."""
+        return self._send(job_id, held.token, held.ticket, held.kind, held.data, copy=False)
+
+    def _send(self, job_id: int, token: str, ticket: str, kind: str, data: bytes, *,
+              copy: bool, store: bytes | None = None) -> PrintOutcome:
+        """Send a claimed job's bytes and record the outcome (without waiting for the disk)."""
         error: str | None = None  # for the clerk, in their language
         detail = ""  # for the owner: the queue's last_error and the event log
         unsure = copy
-        with terminal.print_lock:
+        with self.terminal.print_lock:
             try:
                 self.printer.send(data)
             except PrinterError as exc:
@@ -219,7 +282,7 @@ class Printing:
                 detail = f" ({exc.__class__.__name__}: {exc})"
         status = "printed" if error is None else ("unconfirmed" if unsure else "failed")
         self._finish_job(job_id, token, ticket, status, error, detail, store,
-                         replaces=job.kind == "reprint")
+                         replaces=kind == "reprint")
         return PrintOutcome(job_id, ticket, error is None, error, copy=copy,
                             unconfirmed=status == "unconfirmed")
 
@@ -270,7 +333,9 @@ class Printing:
                                                 "a copy was printed instead")
 
         try:
-            terminal.write(work)
+            # Relaxed: a lost outcome leaves the job 'sending' under its durable claim, which
+            # goes stale and becomes 'unconfirmed' (a COPIA), never a second original.
+            terminal.write(work, relaxed=True)
         except LedgerError:
             pass
         if error:
@@ -285,6 +350,13 @@ class Printing:
         terminal = self.terminal
         note = _("outcome unknown: printing was interrupted (check the paper; it prints again "
                  "only as a copy)")
+        cutoff = journal.utc_now_text(terminal.clock() - self._stale_after())
+        with terminal.reader() as s:  # usually none: then a listing writes nothing at all
+            stale = s.exec(select(PrintJob.id).where(
+                PrintJob.series == terminal.series, PrintJob.status == "sending",
+                col(PrintJob.claimed_at) < cutoff).limit(1)).first()
+        if stale is None:
+            return
         with contextlib.suppress(LedgerError):
             terminal.write(lambda s: print_queue.release_stale(
                 s, terminal.series, terminal.clock(), self._stale_after(), note))
@@ -313,11 +385,20 @@ class Printing:
 
     def job_bytes(self, job_id: int) -> bytes:
         """The receipt's ESC/POS bytes (for the on-screen preview)."""
+        t = _PRINT_JOB_TABLE.c
         with self.terminal.reader() as s:
-            job = s.get(PrintJob, job_id)
-            if job is None:
+            # One row as a tuple: no ORM object for the preview of every sale.
+            found = s.connection().execute(
+                core_select(t.id, t.series, t.ticket, t.kind, t.data, t.mac)
+                .where(t.id == job_id)).first()
+            if found is None:
                 raise LedgerError(_("No print job {job}.", job=job_id))
-            return self._job_data(s, job)
+            job = PrintJob.model_construct(**found._asdict())
+            if job.data is not None and print_queue.bytes_intact(self.terminal.key, job):
+                return job.data
+            full = s.get(PrintJob, job_id)  # to render from the journal, or refuse
+            assert full is not None
+            return self._job_data(s, full)
 
     def _job_data(self, s: Session, job: PrintJob) -> bytes:
         """A job's bytes: stored ones if their MAC holds, else rendered from the journal."""
@@ -333,10 +414,21 @@ class Printing:
         with self.terminal.reader() as s:
             row = find_row(s, ticket)
             doc = self.entry_receipt(s, row, copy=True)
-        job_id = self.terminal.write(lambda s: self.enqueue(s, row.ticket, "reprint", doc))
-        if not print_now:
+        try:
+            data: bytes | None = self.render(doc)
+        except LedgerError:
+            data = None  # queued as failed, for the generic profile (enqueue)
+        if data is None:
+            job_id = self.terminal.write(lambda s: self.enqueue(s, row.ticket, "reprint", doc))
+            return (self.print_job(job_id) if print_now
+                    else PrintOutcome(job_id, row.ticket, False, None))
+        rendered = data
+        # Queued and, to print now, claimed in one durable commit.
+        job_id, held = self.terminal.write(
+            lambda s: self.queue(s, row.ticket, "reprint", rendered, claim=print_now))
+        if held is None:
             return PrintOutcome(job_id, row.ticket, False, None)
-        return self.print_job(job_id)
+        return self.print_held(job_id, held)
 
     def printer_test(self) -> PrinterTestResult:
         """Print the test page (Spanish characters, width ruler, barcode, cut) straight to the

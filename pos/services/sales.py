@@ -26,15 +26,16 @@ from pos.domain.identity import IdDocument
 from pos.domain.money import to_cents
 from pos.domain.payment import change_of, payment_method
 from pos.domain.phone import parse_phone
-from pos.domain.results import ClerkView, SaleResult
+from pos.domain.results import ClerkView, PrintOutcome, SaleResult
 from pos.domain.sale import Operator, SaleDraft, check_amount
 from pos.domain.text import clean_reason
 from pos.i18n import N_
 from pos.ledger import journal
-from pos.ledger.figures import require_shift
-from pos.ledger.models import JournalEntry, PrintJob
+from pos.ledger.figures import check_shift, require_shift
+from pos.ledger.models import JournalEntry
 from pos.services.clerks import require_manager
-from pos.services.printing import Printing
+from pos.ledger.errors import LedgerError
+from pos.services.printing import Held, Printing
 from pos.domain.ticket import normalise_ticket
 from pos.services.terminal import Terminal, find_row
 from pos.topup.service import void_fields  # issue 13
@@ -96,9 +97,17 @@ class Sales:
         return hmac.new(self.terminal.key, b"id|" + message, hashlib.sha256).hexdigest()
 
     def sell(self, clerk: ClerkView, draft: SaleDraft, *, request_id: str | None = None,
-             print_now: bool = True) -> SaleResult:
-        """Commit the sale and its print job in one transaction, then (optionally) print.
+             print_now: bool = True, hold_print: bool = False) -> SaleResult:
+        """Commit the sale and its print job in one durable transaction, then (optionally)
+        print.
 
+        The receipt's bytes are rendered from the new entry inside that transaction (stored
+        with their MAC: the preview and the printer share them). With `print_now`, or
+        `hold_print` (the caller prints it next with `print_job`, as the app's print worker
+        does), the job is also claimed in it, so printing needs no durable write of its own:
+        its outcome is recorded without waiting for the disk. A crash before that leaves a
+        stale claim, which becomes 'unconfirmed': the receipt prints again only as a COPIA.
+        A top-up's receipt waits for the top-up's outcome, so it is rendered when printed.
         The same `request_id` twice returns the first sale: a double Enter never sells twice.
         """
         terminal = self.terminal
@@ -131,21 +140,33 @@ class Sales:
         # -- top-up (issue 13): the sale carries its gateway; its ticket is the reference --
         fields |= self.topups().sale_fields(draft.operator.code)
 
-        def work(s: Session) -> tuple[JournalEntry, int, bool]:
+        printing = self.printing
+
+        def work(s: Session) -> tuple[JournalEntry, int, bool, Held | None]:
             done = self._replay(s, request_id, {"kind": "sale", **fields})
             if done is not None:
-                return done
-            require_shift(s, terminal.series, N_("selling"))
+                return (*done, None)
+            check_shift(s, terminal.series, N_("selling"))
             row = terminal.append(s, kind="sale", **fields)
-            # The receipt is rendered after the commit (print_job), from the entry itself: the
-            # job row in this transaction is what guarantees it can always be printed.
-            job = self.printing.enqueue(s, row.ticket, "sale", None)
-            return row, job, False
+            # The job row in this transaction is what guarantees the receipt can always be
+            # printed; its bytes, when they can be rendered now, are rendered once, here.
+            data = printing.entry_bytes(s, row)
+            if data is None:
+                return row, printing.enqueue(s, row.ticket, "sale", None), False, None
+            job, held = printing.queue(s, row.ticket, "sale", data,
+                                       claim=print_now or hold_print)
+            return row, job, False, held
 
-        row, job_id, duplicate = terminal.write(work)
+        row, job_id, duplicate, held = terminal.write(work)
         # -- top-up (issue 13): sent once, by the call that committed it, before the receipt --
         topup = self.topups().after_sale(row) if not duplicate else None
-        outcome = self.printing.print_job(job_id) if print_now and not duplicate else None
+        outcome = None
+        if held is not None and print_now:
+            outcome = printing.print_held(job_id, held)
+        elif held is not None:
+            printing.hold(job_id, held)
+        elif print_now and not duplicate:
+            outcome = printing.print_job(job_id)
         return SaleResult(terminal.entry(row), job_id, change, duplicate, outcome, topup)
 
     def _replay(self, s: Session, request_id: str | None,
@@ -159,18 +180,18 @@ class Sales:
         journal.lock_series(s, f"journal:{self.terminal.series}")
         if request_id is None:
             return None
-        done = s.exec(select(JournalEntry).where(JournalEntry.request_id == request_id)).first()
-        if done is None:
+        # One indexed query, no ORM hydration (the hot path of every TUI sale).
+        found = journal.find_by_request_id(s.connection(), request_id)
+        if found is None:
             return None
+        done = found.entry
         stored = {name: getattr(done, name) for name in request}
         if request_digest(stored) != request_digest(request):
             raise ValidationError("request_id", N_("The request id {request_id} was already used "
                                                    "for {ticket}, with other content: use a new "
                                                    "request id for a new operation."),
                                   request_id=request_id, ticket=done.ticket)
-        job = s.exec(select(PrintJob.id).where(PrintJob.ticket == done.ticket)
-                     .order_by(col(PrintJob.id))).first()
-        return done, job or 0, True
+        return done, found.job_id, True
 
     # -- voids ---------------------------------------------------------------------------
 
@@ -187,11 +208,11 @@ class Sales:
         check_request_id(request_id)
         ticket = normalise_ticket(ticket)
 
-        def work(s: Session) -> tuple[JournalEntry, int, bool]:
+        def work(s: Session) -> tuple[JournalEntry, int, bool, Held | None]:
             done = self._replay(s, request_id, {"kind": "void", "clerk": manager.name,
                                                 "ref_ticket": ticket, "reason": reason})
             if done is not None:
-                return done
+                return (*done, None)
             original = s.exec(select(JournalEntry).where(JournalEntry.ticket == ticket)).first()
             if original is None:
                 raise ValidationError("ticket", N_("Ticket {ticket} does not exist."),
@@ -214,13 +235,23 @@ class Sales:
                 **void_fields(s, original, airtime))  # issue 13: pending waits; airtime
             slip = slips.void_receipt(terminal.settings, terminal.entry(row),
                                       terminal.entry(original))
-            job = self.printing.enqueue(s, row.ticket, "void", slip)
+            held: Held | None = None
+            try:
+                data = self.printing.render(slip)
+            except LedgerError:  # queued as failed, for the generic profile (enqueue)
+                job = self.printing.enqueue(s, row.ticket, "void", slip)
+            else:  # to print now: claimed in this same durable commit
+                job, held = self.printing.queue(s, row.ticket, "void", data, claim=print_now)
             terminal.event(s, "void", f"{row.ticket} voids {ticket}: {reason}")
-            return row, job, False
+            return row, job, False, held
 
-        row, job_id, duplicate = terminal.write(work)
-        outcome = (self.printing.print_job(job_id) if print_now and not duplicate and job_id
-                   else None)
+        row, job_id, duplicate, held = terminal.write(work)
+        outcome: PrintOutcome | None
+        if held is not None:
+            outcome = self.printing.print_held(job_id, held)
+        else:
+            outcome = (self.printing.print_job(job_id) if print_now and not duplicate and job_id
+                       else None)
         return SaleResult(terminal.entry(row), job_id, Decimal("0.00"), duplicate, outcome)
 
     # -- looking up ----------------------------------------------------------------------

@@ -55,6 +55,9 @@ class Terminal:
         self.problem: str | None = None
         self.key_problem = False
         self.print_lock = threading.Lock()  # one receipt at a time goes to the printer
+        # The "start" event of this process, written inside its first transaction that appends
+        # to the journal or the event log (a process that only reads writes nothing at all).
+        self.start_detail: str | None = None
 
     # -- opening -------------------------------------------------------------------------
 
@@ -203,8 +206,14 @@ class Terminal:
         """A read-only session: lookups, history, verify and exports never block a sale."""
         return database.read_session(self.engine)
 
-    def write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction, turning database faults into LedgerError."""
+    def write(self, work: Callable[[Session], T], *, relaxed: bool = False) -> T:
+        """Run `work` in one write transaction, turning database faults into LedgerError.
+
+        The transaction is committed durably, unless `relaxed`: then without waiting for the
+        disk (`database.relaxed_durability`), for print-job progress only. A relaxed
+        transaction must append nothing chained (its head would reach the witness while the
+        commit itself could still be lost); it never carries the pending start event.
+        """
         committing = False
         if self.problem is not None:
             raise LedgerError(self.stopped())
@@ -212,7 +221,14 @@ class Terminal:
             with Session(self.engine, expire_on_commit=False) as s:
                 s.info["pos_check"] = self._check_append
                 try:
-                    result = work(s)
+                    if relaxed:
+                        with database.relaxed_durability(s):
+                            result = work(s)
+                        if "pos_head" in s.info or "pos_event_head" in s.info:
+                            raise RuntimeError("a relaxed transaction appended a chained row")
+                    else:
+                        result = work(s)
+                        self._start_event(s)
                     s.flush()
                     committing = True
                     s.commit()
@@ -220,6 +236,8 @@ class Terminal:
                     with contextlib.suppress(SQLAlchemyError):
                         s.rollback()
                     raise
+            if s.info.pop("pos_started", False):
+                self.start_detail = None
             self._witnessed(witness.JOURNAL, s.info.pop("pos_head", None))
             self._witnessed(witness.EVENTS, s.info.pop("pos_event_head", None))
             return result
@@ -241,6 +259,15 @@ class Terminal:
                                     reason=message)) from None
             raise LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
                                 reason=message)) from None
+
+    def _start_event(self, s: Session) -> None:
+        """This process's start event, in its first transaction that appends a chained row
+        (after the work: the event lock is always taken last, as every write does)."""
+        detail = self.start_detail
+        if detail is None or ("pos_head" not in s.info and "pos_event_head" not in s.info):
+            return
+        self.event(s, "start", detail)
+        s.info["pos_started"] = True
 
     def append(self, s: Session, **fields: Any) -> JournalEntry:
         """The next entry of this terminal's chain, dated by the clock (past its guard)."""

@@ -32,6 +32,8 @@ def start_terminal(url: str, series: str, base_dir: str, go: str) -> None:
         time.sleep(0.01)
     shop = open_shop(url, series, base_dir)
     try:
+        # Opening writes nothing (issue 12): the start event rides in the first chained write.
+        shop.log_event("opened", series)
         shop.verify()
     finally:
         shop.close()

@@ -97,7 +97,10 @@ class ConfirmScreen(PosModal["SaleResult | None"]):
         shop = self.shop
         draft, clerk, request_id = self.draft, self.clerk, self.request_id
         self.pos_app.run_blocking(
-            lambda: shop.sell(clerk, draft, request_id=request_id, print_now=False),
+            # hold_print: the receipt screen's print worker prints it next (print_job), so
+            # the sale's one durable commit already claims its receipt.
+            lambda: shop.sell(clerk, draft, request_id=request_id, print_now=False,
+                              hold_print=True),
             self._sold, self._refused, name="sell")
 
     def _sold(self, result: SaleResult) -> None:
