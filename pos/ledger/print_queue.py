@@ -70,6 +70,15 @@ def finish(s: Session, job_id: int, token: str, values: dict[str, object]) -> bo
     return result.rowcount == 1
 
 
+def renew(s: Session, job_id: int, token: str, now: datetime) -> bool:
+    """Keep a claim alive (its time set to now); False if it was released or taken."""
+    result = s.connection().execute(
+        update(_TABLE).where(and_(_TABLE.c.id == job_id, _TABLE.c.claim == token,
+                                  _TABLE.c.status == "sending"))
+        .values(claimed_at=utc_now_text(now)))
+    return result.rowcount == 1
+
+
 def release_stale(s: Session, series: str, now: datetime, after: timedelta, note: str) -> int:
     """Jobs of `series` left 'sending' longer than `after` (a crash mid-send) become
     'unconfirmed': their receipt may be on paper, so they print again only as a COPIA."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,7 @@ class Held:
     ticket: str
     kind: str
     data: bytes
+    since: float = field(default_factory=time.monotonic)  # when the claim was taken
 
 
 class Printing:
@@ -261,8 +263,25 @@ class Printing:
         return self._send(job_id, token, ticket, job.kind, data, copy=copy, store=store)
 
     def print_held(self, job_id: int, held: Held) -> PrintOutcome:
-        """Send a job claimed in the transaction that queued it (its bytes as stored)."""
+        """Send a job claimed in the transaction that queued it (its bytes as stored).
+
+        A claim that waited long (a backlog behind an offline printer) is renewed first: were
+        it taken for stale meanwhile (unconfirmed), the job prints as the queue says — a
+        COPIA — never as an original that the queue no longer expects.
+        """
+        waited = time.monotonic() - held.since
+        if waited > self._stale_after().total_seconds() / 2 and not self._renew(job_id, held):
+            return self.print_job(job_id)
         return self._send(job_id, held.token, held.ticket, held.kind, held.data, copy=False)
+
+    def _renew(self, job_id: int, held: Held) -> bool:
+        """Move a held claim's time to now; False if the claim is no longer ours."""
+        terminal = self.terminal
+        try:
+            return terminal.write(lambda s: print_queue.renew(s, job_id, held.token,
+                                                               terminal.clock()), relaxed=True)
+        except LedgerError:
+            return False
 
     def _send(self, job_id: int, token: str, ticket: str, kind: str, data: bytes, *,
               copy: bool, store: bytes | None = None) -> PrintOutcome:

@@ -151,3 +151,47 @@ def test_the_x_on_screen_is_the_x_on_paper(shop: Any, printer: FakePrinter) -> N
     (paper,) = printer.receipts()
     assert shop.report_lines(report) == list(paper.lines)
     assert report.sales_count == 1 and report.sales_total == Decimal("20.00")
+
+
+def _held_sale(shop: Any) -> Any:
+    from pos.services import ClerkView
+
+    draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
+                             tendered="50", id_spec="dni:12345678")
+    return shop.sell(ClerkView("Juan", "clerk"), draft, print_now=False, hold_print=True)
+
+
+def _waited_long(shop: Any, job_id: int) -> None:
+    """The print worker reaches this held job only after a long backlog."""
+    import time
+
+    held = shop.printing._held[job_id]
+    shop.printing._held[job_id] = dataclasses.replace(held, since=time.monotonic() - 3600)
+
+
+def test_a_held_claim_that_waited_long_is_renewed_and_prints_once_as_original(
+        shop: Any, printer: FakePrinter, fake_clock: FakeClock) -> None:
+    sale = _held_sale(shop)
+    _waited_long(shop, sale.job_id)
+    fake_clock.advance(minutes=30)  # past the stale limit, but nobody released it meanwhile
+    outcome = shop.print_job(sale.job_id)
+    assert outcome.printed and not outcome.copy
+    (receipt,) = printer.receipts()
+    assert receipt.barcodes == (sale.ticket,) and not any("COPIA" in ln for ln in receipt.lines)
+    shop.print_queue()  # a queue listing now finds nothing stale: the claim was renewed
+    assert [job.status for job in shop.print_queue(pending_only=False)
+            if job.kind == "sale"] == ["printed"]
+
+
+def test_a_held_claim_released_as_stale_meanwhile_prints_only_a_copia(
+        shop: Any, printer: FakePrinter, fake_clock: FakeClock) -> None:
+    sale = _held_sale(shop)
+    _waited_long(shop, sale.job_id)
+    fake_clock.advance(minutes=30)
+    shop.print_queue()  # another screen lists the queue: the old claim is taken for stale
+    assert [job.status for job in shop.print_queue(pending_only=False)
+            if job.kind == "sale"] == ["unconfirmed"]
+    outcome = shop.print_job(sale.job_id)
+    assert outcome.printed and outcome.copy
+    (receipt,) = printer.receipts()  # one slip only, and it says COPIA: never an original
+    assert any("COPIA" in line for line in receipt.lines)
