@@ -245,7 +245,9 @@ def shop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pos(folder: Path, *args: str, env: dict[str, str] | None = None,
          wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    code = "import sys; from pos.cli import main; main(sys.argv[1:], prog_name='pos')"
+    # The child follows the test's wall clock (also when CI fakes the machine's clock).
+    code = ("import sys; from tests.wallclock import follow; follow(); "
+            "from pos.cli import main; main(sys.argv[1:], prog_name='pos')")
     return subprocess.run([*(wrap or []), sys.executable, "-c", code, "--config",
                            str(folder / "config.toml"), *args], capture_output=True, text=True,
                           timeout=180, cwd=folder, check=False,

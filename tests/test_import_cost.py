@@ -22,6 +22,7 @@ JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
 # Runs the real entry point in-process, then reports which costly modules were loaded.
 PROBE = """
 import json, sys
+from tests.wallclock import follow; follow()  # the test's clock, also under libfaketime
 import pos.cli
 from pos.cli import main
 try:
@@ -37,7 +38,8 @@ print(json.dumps({"code": code, "loaded": loaded}), file=sys.__stderr__)
 def _probe(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, list[str]]:
     proc = subprocess.run([sys.executable, "-c", PROBE, "--config", str(folder / "config.toml"),
                            *args], capture_output=True, text=True, timeout=120, cwd=folder,
-                          env={**os.environ, **(env or {})}, check=False)
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                          check=False)
     report = json.loads(proc.stderr.strip().splitlines()[-1])
     return report["code"], report["loaded"]
 
