@@ -44,3 +44,25 @@ def add_staff() -> None:
     assert pos("clerk", "add", "Juan", "--manager", "Rosa",
                env={**ROSA, "POS_NEW_PIN": "5678"}).exit_code == 0
     assert pos("shift", "open", "--clerk", "Juan", "--float", "0", env=JUAN).exit_code == 0
+
+
+def staffed_shop(folder: Path, *, sale: bool = False) -> Path:
+    """`folder` as a shop with the shipped config, Rosa and Juan and Juan's shift open (and,
+    with `sale`, one printed cash sale), made with `pos --config` in-process."""
+    from pos.i18n import set_locale
+
+    (folder / "config.toml").write_text(shipped_config(), encoding="utf-8")
+    base = ("--config", str(folder / "config.toml"))
+    steps = [(("clerk", "add", "Rosa", "--role", "manager"), {"POS_NEW_PIN": "1234"}),
+             (("clerk", "add", "Juan", "--manager", "Rosa"), {**ROSA, "POS_NEW_PIN": "5678"}),
+             (("shift", "open", "--clerk", "Juan", "--float", "0"), JUAN)]
+    if sale:
+        steps.append((("sell", "--clerk", "Juan", "--operator", "claro", "--phone",
+                       "987654321", "--amount", "10", "--pay", "cash"), JUAN))
+    try:
+        for args, env in steps:
+            result = pos(*base, *args, env=env)
+            assert result.exit_code == 0, result.output
+    finally:
+        set_locale("es_PE")
+    return folder

@@ -26,17 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import event
 from sqlmodel import select
 
 from pos.ledger.models import EventEntry, PrintJob
 from pos.services import ClerkView, Shop
 from receipts import decode
+from tests.cli_shop import JUAN, staffed_shop
 from tests.conftest import ensure_shift
 
 ROOT = Path(__file__).resolve().parents[1]
-JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
 
 
 class Commits:
@@ -219,28 +218,7 @@ def test_opening_and_reading_write_nothing_the_first_write_carries_start(
 @pytest.fixture(scope="module")
 def shop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite shop with two clerks, an open shift and one printed sale."""
-    from pos.cli import main
-    from pos.i18n import set_locale
-
-    folder = tmp_path_factory.mktemp("shop")
-    config = (ROOT / "config.toml").read_text(encoding="utf-8")
-    (folder / "config.toml").write_text(config, encoding="utf-8")
-    base = ["--config", str(folder / "config.toml")]
-    runner = CliRunner()
-    try:
-        for args, env in [
-            (["clerk", "add", "Rosa", "--role", "manager"], {"POS_NEW_PIN": "1234"}),
-            (["clerk", "add", "Juan", "--manager", "Rosa"],
-             {"POS_MANAGER_PIN": "1234", "POS_NEW_PIN": "5678"}),
-            (["shift", "open", "--clerk", "Juan", "--float", "0"], JUAN),
-            (["sell", "--clerk", "Juan", "--operator", "claro", "--phone", "987654321",
-              "--amount", "10", "--pay", "cash"], JUAN),
-        ]:
-            result = runner.invoke(main, base + args, env=env)
-            assert result.exit_code == 0, result.output
-    finally:
-        set_locale("es_PE")
-    return folder
+    return staffed_shop(tmp_path_factory.mktemp("shop"), sale=True)
 
 
 def _pos(folder: Path, *args: str, env: dict[str, str] | None = None,

@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+
+from tests.cli_shop import JUAN, staffed_shop
 
 ROOT = Path(__file__).resolve().parents[1]
-JUAN = {"POS_PIN": "5678", "POS_CUSTOMER_ID": "dni:45678912"}
 
 # Runs the real entry point in-process, then reports which costly modules were loaded.
 PROBE = """
@@ -46,27 +46,8 @@ def _probe(folder: Path, *args: str, env: dict[str, str] | None = None) -> tuple
 
 @pytest.fixture(scope="module")
 def shop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite shop with two clerks, an open shift and one printed sale."""
-    from pos.cli import main
-    from pos.i18n import set_locale
-
-    folder = tmp_path_factory.mktemp("shop")
-    config = (ROOT / "config.toml").read_text(encoding="utf-8")
-    (folder / "config.toml").write_text(config, encoding="utf-8")
-    base = ["--config", str(folder / "config.toml")]
-    runner = CliRunner()
-    try:
-        for args, env in [
-            (["clerk", "add", "Rosa", "--role", "manager"], {"POS_NEW_PIN": "1234"}),
-            (["clerk", "add", "Juan", "--manager", "Rosa"],
-             {"POS_MANAGER_PIN": "1234", "POS_NEW_PIN": "5678"}),
-            (["shift", "open", "--clerk", "Juan", "--float", "0"], JUAN),
-        ]:
-            result = runner.invoke(main, base + args, env=env)
-            assert result.exit_code == 0, result.output
-    finally:
-        set_locale("es_PE")
-    return folder
+    """A SQLite shop with two clerks, an open shift."""
+    return staffed_shop(tmp_path_factory.mktemp("shop"))
 
 
 def test_loading_a_sqlite_config_imports_neither(shop_dir: Path) -> None:
