@@ -3,6 +3,9 @@ tests/test_auth.py."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,20 @@ def staffed_shop(folder: Path, *, sale: bool = False) -> Path:
     finally:
         set_locale("es_PE")
     return folder
+
+
+def real_pos(folder: Path, *args: str, env: dict[str, str] | None = None,
+             stdin: str | None = None, wrap: list[str] | None = None
+             ) -> subprocess.CompletedProcess[str]:
+    """`pos ARGS` as its own process in `folder`, following the test's wall clock (also when
+    CI fakes the machine's clock), with no PIN, ID or config inherited from the test's
+    environment; `wrap` runs it under another program (strace)."""
+    code = ("import sys; from tests.wallclock import follow; follow(); "
+            "from pos.cli import main; main(sys.argv[1:], prog_name='pos')")
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("POS_CONFIG", "POS_PIN", "POS_MANAGER_PIN", "POS_CUSTOMER_ID")}
+    proc = subprocess.run([*(wrap or []), sys.executable, "-c", code, *args], cwd=folder,
+                          env={**base, "PYTHONPATH": str(ROOT), **(env or {})}, input=stdin,
+                          capture_output=True, text=True, timeout=180, check=False)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc

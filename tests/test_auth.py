@@ -22,7 +22,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from tests.cli_shop import JUAN, ROOT, ROSA, add_staff, enter_shop_folder, pos, shipped_config
+from tests.cli_shop import (JUAN, ROOT, ROSA, add_staff, enter_shop_folder, pos, real_pos,
+                            shipped_config)
 from tests.conftest import FIXED_NOW
 
 SELL = ["sell", "--clerk", "Juan", "--operator", "claro", "--phone", "987654321",
@@ -221,20 +222,6 @@ def test_lockout_is_in_the_ledger(make_settings: Any, clock: Any) -> None:
     other.close()
 
 
-def _real_pos(folder: Path, *args: str, env: dict[str, str], stdin: str | None = None
-              ) -> subprocess.CompletedProcess[str]:
-    """`pos ARGS` as its own process, following the test's wall clock."""
-    code = ("import sys; from tests.wallclock import follow; follow(); "
-            "from pos.cli import main; sys.argv[0] = 'pos'; main()")
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("POS_CONFIG", "POS_PIN", "POS_MANAGER_PIN", "POS_CUSTOMER_ID")}
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=folder,
-                          env={**base, "PYTHONPATH": str(ROOT), **env}, input=stdin,
-                          capture_output=True, text=True, timeout=120, check=False)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
-
-
 def test_lockout_survives_a_new_process(staffed: Path, wall_clock: Any,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.wallclock import ENV, offset_to
@@ -243,9 +230,9 @@ def test_lockout_survives_a_new_process(staffed: Path, wall_clock: Any,
         (staffed / "config.toml").read_text(encoding="utf-8").replace(
             "failure_delay = 0", "failure_delay = 0.2"), encoding="utf-8")
     for _n in range(5):
-        wrong = _real_pos(staffed, *SELL, env={**JUAN, "POS_PIN": "0000"})
+        wrong = real_pos(staffed, *SELL, env={**JUAN, "POS_PIN": "0000"})
         assert wrong.returncode == 2 and wrong.stdout == ""
-    locked = _real_pos(staffed, *SELL, env=JUAN)
+    locked = real_pos(staffed, *SELL, env=JUAN)
     assert locked.returncode == 2 and locked.stdout == ""
     assert re.search(r"Juan está bloqueado hasta las 10:3[5-9]:\d\d\.", locked.stderr), \
         locked.stderr
@@ -255,7 +242,7 @@ def test_lockout_survives_a_new_process(staffed: Path, wall_clock: Any,
     later = FIXED_NOW + timedelta(minutes=15)
     wall_clock.move_to(later)
     monkeypatch.setenv(ENV, offset_to(later))
-    sold = _real_pos(staffed, *SELL, env=JUAN)
+    sold = real_pos(staffed, *SELL, env=JUAN)
     assert sold.returncode == 0, sold.stderr
     assert sold.stdout.splitlines()[0] == "R001-00000003"
 

@@ -14,11 +14,9 @@ row counts, `PRAGMA data_version` and the bytes of the database and WAL files ar
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -32,7 +30,7 @@ from sqlmodel import select
 from pos.ledger.models import EventEntry, PrintJob
 from pos.services import ClerkView, Shop
 from receipts import decode
-from tests.cli_shop import JUAN, staffed_shop
+from tests.cli_shop import JUAN, real_pos, staffed_shop
 from tests.conftest import ensure_shift
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,13 +221,7 @@ def shop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _pos(folder: Path, *args: str, env: dict[str, str] | None = None,
          wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    # The child follows the test's wall clock (also when CI fakes the machine's clock).
-    code = ("import sys; from tests.wallclock import follow; follow(); "
-            "from pos.cli import main; main(sys.argv[1:], prog_name='pos')")
-    return subprocess.run([*(wrap or []), sys.executable, "-c", code, "--config",
-                           str(folder / "config.toml"), *args], capture_output=True, text=True,
-                          timeout=180, cwd=folder, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    return real_pos(folder, "--config", str(folder / "config.toml"), *args, env=env, wrap=wrap)
 
 
 def _state(conn: sqlite3.Connection, folder: Path) -> tuple[Any, ...]:
