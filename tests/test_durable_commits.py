@@ -33,7 +33,6 @@ from receipts import decode
 from tests.cli_shop import JUAN, real_pos, staffed_shop
 from tests.conftest import ensure_shift
 
-ROOT = Path(__file__).resolve().parents[1]
 
 
 class Commits:
