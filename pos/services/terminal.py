@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -32,9 +31,11 @@ from pos.i18n import N_, _
 from pos.ledger import database, journal, witness
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import EventEntry, JournalEntry
+from pos.ledger.tx import Tx, tx_of
 from pos.services.ports import Clock, system_clock
 
 T = TypeVar("T")
+Where = Session | Connection | Tx  # an open transaction, as the ledger functions take it
 
 
 class Terminal:
@@ -152,7 +153,7 @@ class Terminal:
             self.known[kind] = current
         return None
 
-    def _check_append(self, conn: object, series: str, kind: str, seq: int,
+    def _check_append(self, conn: Where, series: str, kind: str, seq: int,
                       prev_hash: str) -> None:
         """Before an append: the ledger's head must continue the one last witnessed here."""
         known = self.known.get(kind)
@@ -224,8 +225,7 @@ class Terminal:
                     if relaxed:
                         with database.relaxed_durability(s):
                             result = work(s)
-                        if "pos_head" in s.info or "pos_event_head" in s.info:
-                            raise RuntimeError("a relaxed transaction appended a chained row")
+                        _refuse_relaxed_heads(s.info)
                     else:
                         result = work(s)
                         self._start_event(s)
@@ -233,49 +233,96 @@ class Terminal:
                     committing = True
                     s.commit()
                 except BaseException:
-                    with contextlib.suppress(SQLAlchemyError):
+                    with contextlib.suppress(SQLAlchemyError, *self._driver_errors):
                         s.rollback()
                     raise
-            if s.info.pop("pos_started", False):
-                self.start_detail = None
-            self._witnessed(witness.JOURNAL, s.info.pop("pos_head", None))
-            self._witnessed(witness.EVENTS, s.info.pop("pos_event_head", None))
+            self._committed(s.info)
             return result
         except (LedgerError, ValidationError):
             raise
-        except SQLAlchemyError as exc:
-            orig = getattr(exc, "orig", None)
-            message = str(orig or exc).splitlines()[0][:200] if str(orig or exc) else ""
-            if "period is closed" in message:
-                raise DayClosedError(_("This period is already closed (Z).")) from None
-            if isinstance(exc, IntegrityError):
-                raise LedgerError(_("The ledger refused the entry: {reason}",
-                                    reason=message)) from None
-            if committing and self.engine.dialect.name != "sqlite":
-                # The connection died during COMMIT: the server may or may not have kept it.
-                # (SQLite's commit is local: a failed one is rolled back, nothing was saved.)
-                raise LedgerError(_("The ledger did not confirm the save ({reason}): look it "
-                                    "up in the history before doing it again.",
-                                    reason=message)) from None
-            raise LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
-                                reason=message)) from None
+        except (SQLAlchemyError, *self._driver_errors) as exc:
+            raise self._fault(exc, committing) from None
 
-    def _start_event(self, s: Session) -> None:
+    def write_tx(self, work: Callable[[Tx], T], *, relaxed: bool = False) -> T:
+        """`write` for work that needs no ORM (the sale, its print job's progress): the same
+        transaction, checks, start event, witness and error messages, on the driver's own
+        connection (pos/ledger/tx.py) — a Session's machinery cost more than the sale's SQL."""
+        committing = False
+        if self.problem is not None:
+            raise LedgerError(self.stopped())
+        try:
+            tx = Tx.begin(self.engine, relaxed=relaxed)
+            try:
+                tx.info["pos_check"] = self._check_append
+                try:
+                    result = work(tx)
+                    if relaxed:
+                        _refuse_relaxed_heads(tx.info)
+                    else:
+                        self._start_event(tx)
+                    committing = True
+                    tx.commit()
+                except BaseException:
+                    with contextlib.suppress(*self._driver_errors):
+                        tx.rollback()
+                    raise
+            finally:
+                tx.close()
+            self._committed(tx.info)
+            return result
+        except (LedgerError, ValidationError):
+            raise
+        except (SQLAlchemyError, *self._driver_errors) as exc:
+            raise self._fault(exc, committing) from None
+
+    @property
+    def _driver_errors(self) -> tuple[type[Exception], ...]:
+        """The database driver's own errors (raised by statements run on a Tx)."""
+        dbapi = self.engine.dialect.dbapi
+        return (dbapi.Error,) if dbapi is not None else ()
+
+    def _committed(self, info: dict[str, Any]) -> None:
+        """After a commit: the start event is written, the new heads are witnessed."""
+        if info.pop("pos_started", False):
+            self.start_detail = None
+        self._witnessed(witness.JOURNAL, info.pop("pos_head", None))
+        self._witnessed(witness.EVENTS, info.pop("pos_event_head", None))
+
+    def _fault(self, exc: Exception, committing: bool) -> LedgerError:
+        """The clerk's message for a database fault in a write."""
+        orig = getattr(exc, "orig", None) or exc
+        message = str(orig).splitlines()[0][:200] if str(orig) else ""
+        if "period is closed" in message:
+            return DayClosedError(_("This period is already closed (Z)."))
+        dbapi = self.engine.dialect.dbapi
+        if isinstance(exc, IntegrityError) or (
+                dbapi is not None and isinstance(orig, dbapi.IntegrityError)):
+            return LedgerError(_("The ledger refused the entry: {reason}", reason=message))
+        if committing and self.engine.dialect.name != "sqlite":
+            # The connection died during COMMIT: the server may or may not have kept it.
+            # (SQLite's commit is local: a failed one is rolled back, nothing was saved.)
+            return LedgerError(_("The ledger did not confirm the save ({reason}): look it "
+                                 "up in the history before doing it again.", reason=message))
+        return LedgerError(_("The ledger is not reachable; nothing was saved ({reason}).",
+                             reason=message))
+
+    def _start_event(self, where: Session | Tx) -> None:
         """This process's start event, in its first transaction that appends a chained row
         (after the work: the event lock is always taken last, as every write does)."""
         detail = self.start_detail
-        if detail is None or ("pos_head" not in s.info and "pos_event_head" not in s.info):
+        info = where.info
+        if detail is None or ("pos_head" not in info and "pos_event_head" not in info):
             return
-        self.event(s, "start", detail)
-        s.info["pos_started"] = True
+        self.event(where, "start", detail)
+        info["pos_started"] = True
 
-    def append(self, s: Session, **fields: Any) -> JournalEntry:
+    def append(self, s: Session | Tx, **fields: Any) -> JournalEntry:
         """The next entry of this terminal's chain, dated by the clock (past its guard)."""
         return journal.append_entry(
             s, self.key, series=self.series, now=self.clock(), tz=self.tz,
             max_ahead=timedelta(days=self.settings.cash.max_clock_jump_days), **fields)
 
-    def event(self, s: Session, kind: str, detail: str = "") -> Any:
+    def event(self, s: Session | Tx, kind: str, detail: str = "") -> Any:
         """A chained event inside the caller's transaction."""
         return journal.append_event(s, self.key, series=self.series, kind=kind, detail=detail,
                                     now=self.clock())
@@ -354,19 +401,18 @@ def key_files(key_path: Path) -> list[Path]:
             *key_path.parent.glob(f"{key_path.name}.*.head")]
 
 
-def own_head(conn: object, series: str, kind: str) -> tuple[int, str] | None:
-    row = conn.execute(text(_HEAD_SQL[kind]), {"series": series}).first()  # type: ignore[attr-defined]
+def own_head(conn: Where, series: str, kind: str) -> tuple[int, str] | None:
+    row = tx_of(conn).one(_HEAD_SQL[kind], {"series": series})
     return (int(row[0]), str(row[1])) if row is not None else None
 
 
-def own_heads(conn: object, series: str) -> dict[str, tuple[int, str] | None]:
+def own_heads(conn: Where, series: str) -> dict[str, tuple[int, str] | None]:
     """The newest journal and event entry of a terminal: (seq, hash) or None."""
     return {kind: own_head(conn, series, kind) for kind in (witness.JOURNAL, witness.EVENTS)}
 
 
-def hash_at(conn: object, series: str, kind: str, seq: int) -> str | None:
-    row = conn.execute(text(_HASH_AT_SQL[kind]),  # type: ignore[attr-defined]
-                       {"series": series, "seq": seq}).first()
+def hash_at(conn: Where, series: str, kind: str, seq: int) -> str | None:
+    row = tx_of(conn).one(_HASH_AT_SQL[kind], {"series": series, "seq": seq})
     return str(row[0]) if row is not None else None
 
 
@@ -374,7 +420,7 @@ def head_name(series: str, kind: str, seq: int) -> str:
     return journal.ticket_number(series, seq) if kind == witness.JOURNAL else f"event {series}#{seq}"
 
 
-def compare_heads(conn: object, series: str, state: witness.WitnessState) -> str | None:
+def compare_heads(conn: Where, series: str, state: witness.WitnessState) -> str | None:
     """Why the ledger does not hold the witnessed heads (rolled back, cut or forked), or None."""
     for kind in (witness.JOURNAL, witness.EVENTS):
         head = state.head(kind)
@@ -432,3 +478,8 @@ def _witnessed_anything(path: Path) -> bool:
 
 def db_reason(exc: SQLAlchemyError) -> str:
     return str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+
+
+def _refuse_relaxed_heads(info: dict[str, Any]) -> None:
+    if "pos_head" in info or "pos_event_head" in info:
+        raise RuntimeError("a relaxed transaction appended a chained row")

@@ -1,0 +1,148 @@
+"""One write transaction's statements on the database driver's own connection (DB-API).
+
+The chain's statements (the head, the append, the request-id and shift look-ups, the print
+job's insert and its claim) run on every sale. Through SQLAlchemy's statement machinery each
+cost ~25 µs of Python and a Session's begin/commit ~0.15 ms, several times the statement
+itself; on the driver's cursor they cost ~5 µs. So they are written here once, as SQL text
+with `:name` parameters (SQLite's own style, rewritten once to `%(name)s` for psycopg), and run
+on a `Tx`:
+
+- `Tx.begin(engine)`: a transaction of its own, on a pooled connection (the sale, the print
+  outcome: `Terminal.write_tx`);
+- `tx_of(session)`: the same statements inside a Session's transaction (a void, a Z, a shift),
+  on the driver connection under it — one implementation of the chain for every writer.
+
+A Tx never hides a driver error: the terminal turns `sqlite3.Error` / `psycopg.Error` into the
+clerk's message (`Terminal.write`), as it does SQLAlchemy's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_PG_TEXT: dict[str, str] = {}  # statement as written -> psycopg's paramstyle, built once each
+
+# Per-transaction safety levels. NORMAL, not OFF, in WAL mode: see database.RELAXED_SQLITE.
+DURABLE_SQLITE = "FULL"
+RELAXED_SQLITE = "NORMAL"
+
+
+def _pg(statement: str) -> str:
+    text = _PG_TEXT.get(statement)
+    if text is None:
+        text = _PG_TEXT[statement] = _NAMED.sub(r"%(\1)s", statement.replace("%", "%%"))
+    return text
+
+
+class Tx:
+    """The driver connection of one open write transaction, and its bookkeeping (`info`:
+    the new chain heads, the locks held, the witness check) shared with its Session if any."""
+
+    __slots__ = ("driver", "postgres", "info", "_pooled", "_relaxed")
+
+    def __init__(self, driver: Any, dialect: str, info: dict[str, Any],
+                 pooled: Any = None) -> None:
+        self.driver = driver
+        self.postgres = dialect == "postgresql"
+        self.info = info
+        self._pooled = pooled  # the pool's wrapper, when this Tx owns its connection
+        self._relaxed = False
+
+    # -- statements --------------------------------------------------------------------
+
+    def _cursor(self, statement: str, params: dict[str, Any] | None) -> Any:
+        if self.postgres:
+            cur = self.driver.cursor()
+            cur.execute(_pg(statement), params)
+            return cur
+        return self.driver.execute(statement, params or {})
+
+    def one(self, statement: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
+        """The first row of a query, or None."""
+        cur = self._cursor(statement, params)
+        try:
+            return cur.fetchone()  # type: ignore[no-any-return]
+        finally:
+            cur.close()
+
+    def run(self, statement: str, params: dict[str, Any] | None = None) -> int:
+        """Execute a statement; the number of rows it changed."""
+        cur = self._cursor(statement, params)
+        try:
+            return int(cur.rowcount or 0)
+        finally:
+            cur.close()
+
+    # -- a transaction of its own ------------------------------------------------------
+
+    @classmethod
+    def begin(cls, engine: Engine, *, relaxed: bool = False) -> Tx:
+        """A write transaction on a pooled connection: SQLite takes the write lock up front
+        (BEGIN IMMEDIATE, as every write of the Session path does). `relaxed` commits without
+        waiting for the disk (database.relaxed_durability says when that is safe)."""
+        pooled = engine.raw_connection()
+        try:
+            tx = cls(pooled.driver_connection, engine.dialect.name, {}, pooled)
+            if tx.postgres:
+                if relaxed:
+                    tx.run("SET LOCAL synchronous_commit = off")
+            else:
+                if relaxed:  # SQLite refuses to change it inside a transaction
+                    tx.driver.execute(f"PRAGMA synchronous={RELAXED_SQLITE}")
+                    tx._relaxed = True
+                tx.driver.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            pooled.close()
+            raise
+        return tx
+
+    def commit(self) -> None:
+        if self.postgres:
+            self.driver.commit()
+        else:
+            self.driver.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.postgres:
+            self.driver.rollback()
+        elif self.driver.in_transaction:
+            self.driver.execute("ROLLBACK")
+
+    def close(self) -> None:
+        """Give the connection back to the pool (durable again)."""
+        pooled, self._pooled = self._pooled, None
+        if pooled is None:
+            return
+        try:
+            if self._relaxed:
+                self.driver.execute(f"PRAGMA synchronous={DURABLE_SQLITE}")
+        except BaseException:
+            pooled.invalidate()  # never hand a relaxed connection out again
+            raise
+        finally:
+            pooled.close()
+
+
+def tx_of(where: Session | Connection | Tx) -> Tx:
+    """The Tx of a Session's (or a Connection's) open transaction; a Tx as it is.
+
+    The Session's pending objects are flushed first, so the raw statements see them.
+    """
+    if isinstance(where, Tx):
+        return where
+    if isinstance(where, Session):
+        if where.new or where.dirty or where.deleted:
+            where.flush()
+        found = where.info.get("pos_tx")
+        conn = where.connection()  # begins the transaction (BEGIN IMMEDIATE on SQLite)
+        if found is not None and found.driver is conn.connection.driver_connection:
+            return found  # type: ignore[no-any-return]
+        tx = Tx(conn.connection.driver_connection, conn.dialect.name, where.info)
+        where.info["pos_tx"] = tx
+        return tx
+    return Tx(where.connection.driver_connection, where.dialect.name, where.info)
