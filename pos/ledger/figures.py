@@ -19,6 +19,7 @@ from pos.domain.errors import ValidationError
 from pos.i18n import N_, _
 from pos.ledger import journal
 from pos.ledger.models import JournalEntry
+from pos.ledger.tx import Tx, tx_of
 
 MONEY_KINDS = ("sale", "void")
 CASH_KINDS = ("pay_in", "pay_out")
@@ -185,27 +186,28 @@ def has_entries(session: Session, series: str, day: date) -> bool:
 
 
 _SHIFT_SEQS = (
-    "SELECT (SELECT max(seq) FROM journal_entry WHERE series = {m} AND kind = 'shift_open'),"
-    " (SELECT max(seq) FROM journal_entry WHERE series = {m} AND kind = 'shift_close')")
+    "SELECT (SELECT max(seq) FROM journal_entry WHERE series = :series AND kind = 'shift_open'),"
+    " (SELECT max(seq) FROM journal_entry WHERE series = :series AND kind = 'shift_close')")
 
 
-def check_shift(session: Session, series: str, what: str) -> None:
+def check_shift(where: Session | Tx, series: str, what: str) -> None:
     """`require_shift` for the sell path: the same check and refusal, by two index look-ups
-    in one raw query, without loading the shift's entry into the ORM."""
-    conn = session.connection()
-    qmark = conn.dialect.paramstyle == "qmark"
-    sql = _SHIFT_SEQS.format(m="?" if qmark else "%(series)s")
-    params: Any = (series, series) if qmark else {"series": series}
-    opened, closed = conn.exec_driver_sql(sql, params).one()
+    in one query on the driver's cursor, without loading the shift's entry into the ORM."""
+    found = tx_of(where).one(_SHIFT_SEQS, {"series": series})
+    opened, closed = found if found is not None else (None, None)
     if opened is None or (closed is not None and closed > opened):
-        require_shift(session, series, what)  # raises, with the message
+        raise _no_shift(what)
 
 
 def require_shift(session: Session, series: str, what: str) -> JournalEntry:
     """The open shift that a cash movement belongs to; refuse the movement without one."""
     opened = open_shift(session, series)
     if opened is None:
-        raise ValidationError("shift", N_("No shift is open on this terminal: open one first "
-                                          "(pos shift open, or Ctrl+K in the app) before {what}."),
-                              what=_(what))
+        raise _no_shift(what)
     return opened
+
+
+def _no_shift(what: str) -> ValidationError:
+    return ValidationError("shift", N_("No shift is open on this terminal: open one first "
+                                       "(pos shift open, or Ctrl+K in the app) before {what}."),
+                           what=_(what))

@@ -16,12 +16,13 @@ import hmac
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import LargeBinary, and_, cast, update
+from sqlalchemy import LargeBinary, cast
 from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from pos.ledger.journal import utc_now_text
 from pos.ledger.models import PrintJob
+from pos.ledger.tx import Tx, tx_of
 
 # Waiting to be sent; 'unconfirmed' ones may already be on paper (printed again as a COPIA).
 WAITING = ("pending", "failed", "unconfirmed")
@@ -46,58 +47,78 @@ def bytes_intact(key: bytes, job: PrintJob) -> bool:
     return hmac.compare_digest(expected, job.mac)
 
 
-def claim(s: Session, job_id: int, prior: str, now: datetime) -> str | None:
+_WAITING_SQL = ", ".join(f"'{status}'" for status in WAITING)
+_ENTRY_KINDS_SQL = ", ".join(f"'{kind}'" for kind in ENTRY_KINDS)
+# SQL text on the driver's cursor (pos/ledger/tx.py): these run for every receipt printed.
+INSERT_JOB = (
+    "INSERT INTO print_job (series, ticket, kind, data, status, attempts, claim, claimed_at,"
+    " mac, last_error, created_at) VALUES (:series, :ticket, :kind, :data, :status,"
+    " :attempts, :claim, :claimed_at, :mac, :last_error, :created_at) RETURNING id")
+_CLAIM = ("UPDATE print_job SET status = 'sending', claim = :claim, claimed_at = :now,"
+          " attempts = attempts + 1 WHERE id = :id AND status = :prior"
+          f" AND status IN ({_WAITING_SQL})")
+_FINISH = ("UPDATE print_job SET claim = NULL, status = :status, last_error = :last_error,"
+           " printed_at = :printed_at{more} WHERE id = :id AND claim = :token"
+           " AND status = 'sending'")
+_FINISH_PLAIN = _FINISH.format(more="")
+_FINISH_DATA = _FINISH.format(more=", data = :data, mac = :mac")
+_RENEW = ("UPDATE print_job SET claimed_at = :now WHERE id = :id AND claim = :token"
+          " AND status = 'sending'")
+_RELEASE = ("UPDATE print_job SET status = 'unconfirmed', claim = NULL, last_error = :note"
+            " WHERE series = :series AND status = 'sending' AND claimed_at < :cutoff")
+_REPLACE = ("UPDATE print_job SET status = 'replaced', last_error = :note WHERE series = :series"
+            f" AND ticket = :ticket AND kind IN ({_ENTRY_KINDS_SQL}) AND status = 'unconfirmed'")
+_KIND = "SELECT kind FROM print_job WHERE id = :id"
+
+
+def insert_job(where: Session | Tx, values: dict[str, object]) -> int:
+    """Queue a job (every column of INSERT_JOB given); its id."""
+    row = tx_of(where).one(INSERT_JOB, values)
+    assert row is not None
+    return int(row[0])
+
+
+def job_kind(where: Session | Tx, job_id: int) -> str | None:
+    row = tx_of(where).one(_KIND, {"id": job_id})
+    return None if row is None else str(row[0])
+
+
+def claim(s: Session | Tx, job_id: int, prior: str, now: datetime) -> str | None:
     """Take a waiting job for sending: its claim token, or None if another process has it.
 
     A compare-and-set on the status it was read with, so exactly one process wins.
     """
     token = secrets.token_hex(16)
-    result = s.connection().execute(
-        update(_TABLE)
-        .where(and_(_TABLE.c.id == job_id, _TABLE.c.status == prior,
-                    _TABLE.c.status.in_(WAITING)))
-        .values(status="sending", claim=token, claimed_at=utc_now_text(now),
-                attempts=_TABLE.c.attempts + 1))
-    return token if result.rowcount == 1 else None
+    changed = tx_of(s).run(_CLAIM, {"claim": token, "now": utc_now_text(now), "id": job_id,
+                                    "prior": prior})
+    return token if changed == 1 else None
 
 
-def finish(s: Session, job_id: int, token: str, values: dict[str, object]) -> bool:
-    """Record the outcome of a claimed job; False if the claim was lost meanwhile."""
-    result = s.connection().execute(
-        update(_TABLE).where(and_(_TABLE.c.id == job_id, _TABLE.c.claim == token,
-                                  _TABLE.c.status == "sending"))
-        .values(claim=None, **values))
-    return result.rowcount == 1
+def finish(s: Session | Tx, job_id: int, token: str, values: dict[str, object]) -> bool:
+    """Record the outcome of a claimed job (status, last_error, printed_at; with data, its
+    mac too); False if the claim was lost meanwhile."""
+    params = {"data": None, "mac": None, "last_error": None, "printed_at": None} | values
+    statement = _FINISH_DATA if "data" in values else _FINISH_PLAIN
+    return tx_of(s).run(statement, params | {"id": job_id, "token": token}) == 1
 
 
-def renew(s: Session, job_id: int, token: str, now: datetime) -> bool:
+def renew(s: Session | Tx, job_id: int, token: str, now: datetime) -> bool:
     """Keep a claim alive (its time set to now); False if it was released or taken."""
-    result = s.connection().execute(
-        update(_TABLE).where(and_(_TABLE.c.id == job_id, _TABLE.c.claim == token,
-                                  _TABLE.c.status == "sending"))
-        .values(claimed_at=utc_now_text(now)))
-    return result.rowcount == 1
+    return tx_of(s).run(_RENEW, {"now": utc_now_text(now), "id": job_id, "token": token}) == 1
 
 
-def release_stale(s: Session, series: str, now: datetime, after: timedelta, note: str) -> int:
+def release_stale(s: Session | Tx, series: str, now: datetime, after: timedelta,
+                  note: str) -> int:
     """Jobs of `series` left 'sending' longer than `after` (a crash mid-send) become
     'unconfirmed': their receipt may be on paper, so they print again only as a COPIA."""
     cutoff = utc_now_text(now - after)
-    result = s.connection().execute(
-        update(_TABLE).where(and_(_TABLE.c.series == series, _TABLE.c.status == "sending",
-                                  _TABLE.c.claimed_at < cutoff))
-        .values(status="unconfirmed", claim=None, last_error=note[:300]))
-    return int(result.rowcount or 0)
+    return tx_of(s).run(_RELEASE, {"note": note[:300], "series": series, "cutoff": cutoff})
 
 
-def replace_unconfirmed(s: Session, series: str, ticket: str, note: str) -> None:
+def replace_unconfirmed(s: Session | Tx, series: str, ticket: str, note: str) -> None:
     """A COPIA of `ticket` came out: its unconfirmed originals (the clerk checked the paper and
     found nothing) are settled by it. Originals that never went out still print."""
-    s.connection().execute(
-        update(_TABLE).where(and_(_TABLE.c.series == series, _TABLE.c.ticket == ticket,
-                                  _TABLE.c.kind.in_(ENTRY_KINDS),
-                                  _TABLE.c.status == "unconfirmed"))
-        .values(status="replaced", last_error=note[:300]))
+    tx_of(s).run(_REPLACE, {"note": note[:300], "series": series, "ticket": ticket})
 
 
 def altered_jobs(s: Session, key: bytes) -> list[PrintJob]:

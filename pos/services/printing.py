@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import insert
 from sqlalchemy import select as core_select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import defer
@@ -32,6 +31,7 @@ from pos.i18n import N_, _
 from pos.ledger import journal, print_queue
 from pos.ledger.errors import LedgerError
 from pos.ledger.models import JournalEntry, PrintJob
+from pos.ledger.tx import Tx
 from pos.services.ports import Printer
 from pos.services.terminal import Terminal, db_reason, find_row
 from pos.topup.service import sale_topup
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from pos.topup.service import TopupStatus
 
 _PRINT_JOB_TABLE = SQLModel.metadata.tables["print_job"]
-_INSERT_JOB = insert(_PRINT_JOB_TABLE).returning(_PRINT_JOB_TABLE.c.id)
 
 PRINTER_FAULTS = {
     "unwritable": N_("the printer's file or device cannot be written"),
@@ -153,7 +152,7 @@ class Printing:
 
     # -- the queue -----------------------------------------------------------------------
 
-    def enqueue(self, s: Session, ticket: str, kind: str, receipt: Receipt | None) -> int:
+    def enqueue(self, s: Session | Tx, ticket: str, kind: str, receipt: Receipt | None) -> int:
         """Queue a receipt inside the caller's transaction; its job id.
 
         `receipt=None` queues the ticket only: its bytes are rendered from the journal entry
@@ -172,39 +171,38 @@ class Printing:
                 status, error = "failed", str(exc)[:300]
         return self._insert_job(s, ticket, kind, data, status, error)[0]
 
-    def queue(self, s: Session, ticket: str, kind: str, data: bytes, *,
+    def queue(self, s: Session | Tx, ticket: str, kind: str, data: bytes, *,
               claim: bool) -> tuple[int, Held | None]:
         """Queue rendered bytes inside the caller's transaction; with `claim`, already claimed
         by this process (status 'sending'), so that the durable commit of the entry holds the
         claim too and printing it needs no other durable write (`print_held`)."""
         return self._insert_job(s, ticket, kind, data, "pending", None, claim=claim)
 
-    def _insert_job(self, s: Session, ticket: str, kind: str, data: bytes | None, status: str,
+    def _insert_job(self, s: Session | Tx, ticket: str, kind: str, data: bytes | None, status: str,
                     error: str | None, *, claim: bool = False) -> tuple[int, Held | None]:
         terminal = self.terminal
         now = journal.utc_now_text(terminal.clock())
         token = secrets.token_hex(16) if claim and data is not None else None
-        job_id = s.connection().execute(
-            _INSERT_JOB,
-            {"series": terminal.series, "ticket": ticket, "kind": kind, "data": data,
-             "mac": None if data is None else print_queue.job_mac(
-                 terminal.key, terminal.series, ticket, kind, data),
-             "status": "sending" if token else status, "attempts": 1 if token else 0,
-             "claim": token, "claimed_at": now if token else None,
-             "last_error": error, "created_at": now},
-        ).scalar_one()
+        job_id = print_queue.insert_job(
+            s, {"series": terminal.series, "ticket": ticket, "kind": kind, "data": data,
+                "mac": None if data is None else print_queue.job_mac(
+                    terminal.key, terminal.series, ticket, kind, data),
+                "status": "sending" if token else status, "attempts": 1 if token else 0,
+                "claim": token, "claimed_at": now if token else None,
+                "last_error": error, "created_at": now})
         held = Held(token, ticket, kind, data) if token and data is not None else None
-        return int(job_id), held
+        return job_id, held
 
-    def entry_bytes(self, s: Session, row: JournalEntry) -> bytes | None:
-        """A new sale's or void's receipt bytes, rendered once from the entry inside its own
-        transaction (the preview and the printer share them); None when they must wait: a
-        top-up's receipt shows the top-up's outcome, and a wrong printer profile is reported
-        when the job is printed."""
-        if sale_topup(row) is not None:
+    def sale_bytes(self, row: JournalEntry) -> bytes | None:
+        """A new sale's receipt bytes, rendered once from its entry inside its own transaction
+        (the preview and the printer share them); None when they must wait: a top-up's receipt
+        shows the top-up's outcome, and a wrong printer profile is reported when the job is
+        printed."""
+        if row.kind != "sale" or sale_topup(row) is not None:
             return None
         try:
-            return self.render(self.entry_receipt(s, row), kick=row.method == "cash")
+            receipt = slips.sale_receipt(self.terminal.settings, self.terminal.entry(row))
+            return self.render(receipt, kick=row.method == "cash")
         except LedgerError:
             return None
 
@@ -242,8 +240,8 @@ class Printing:
         try:
             # A retry's claim is durable: were it lost, the job would read 'pending' again
             # and could print as an original twice.
-            token = terminal.write(lambda s: print_queue.claim(s, job_id, prior,
-                                                               terminal.clock()))
+            token = terminal.write_tx(lambda tx: print_queue.claim(tx, job_id, prior,
+                                                                   terminal.clock()))
         except LedgerError as exc:
             return PrintOutcome(job_id, ticket, False, str(exc))
         if token is None:  # another process took it first: it is theirs to print
@@ -278,8 +276,9 @@ class Printing:
         """Move a held claim's time to now; False if the claim is no longer ours."""
         terminal = self.terminal
         try:
-            return terminal.write(lambda s: print_queue.renew(s, job_id, held.token,
-                                                               terminal.clock()), relaxed=True)
+            return terminal.write_tx(lambda tx: print_queue.renew(tx, job_id, held.token,
+                                                                   terminal.clock()),
+                                     relaxed=True)
         except LedgerError:
             return False
 
@@ -342,19 +341,19 @@ class Printing:
         if data is not None:
             values["data"] = data
 
-        def work(s: Session) -> None:
+        def work(tx: Tx) -> None:
             if data is not None:  # the kind is part of the MAC: read it, never assume it
-                kind = s.exec(select(PrintJob.kind).where(PrintJob.id == job_id)).one()
+                kind = print_queue.job_kind(tx, job_id) or ""
                 values["mac"] = print_queue.job_mac(terminal.key, terminal.series, ticket,
                                                     kind, data)
-            if print_queue.finish(s, job_id, token, values) and replaces and status == "printed":
-                print_queue.replace_unconfirmed(s, terminal.series, ticket,
+            if print_queue.finish(tx, job_id, token, values) and replaces and status == "printed":
+                print_queue.replace_unconfirmed(tx, terminal.series, ticket,
                                                 "a copy was printed instead")
 
         try:
             # Relaxed: a lost outcome leaves the job 'sending' under its durable claim, which
             # goes stale and becomes 'unconfirmed' (a COPIA), never a second original.
-            terminal.write(work, relaxed=True)
+            terminal.write_tx(work, relaxed=True)
         except LedgerError:
             pass
         if error:
@@ -377,8 +376,8 @@ class Printing:
         if stale is None:
             return
         with contextlib.suppress(LedgerError):
-            terminal.write(lambda s: print_queue.release_stale(
-                s, terminal.series, terminal.clock(), self._stale_after(), note))
+            terminal.write_tx(lambda tx: print_queue.release_stale(
+                tx, terminal.series, terminal.clock(), self._stale_after(), note))
 
     def print_queue(self, *, pending_only: bool = True) -> list[PrintJobView]:
         """This terminal's receipts not printed yet (or all, newest first)."""
@@ -403,7 +402,13 @@ class Printing:
         return [o for o in outcomes if not o.skipped]
 
     def job_bytes(self, job_id: int) -> bytes:
-        """The receipt's ESC/POS bytes (for the on-screen preview)."""
+        """The receipt's ESC/POS bytes (for the on-screen preview).
+
+        A job this process holds for its print worker is previewed from the bytes it rendered
+        and committed with the sale (`hold`): the very bytes the printer gets, no read."""
+        held = self._held.get(job_id)
+        if held is not None:
+            return held.data
         t = _PRINT_JOB_TABLE.c
         with self.terminal.reader() as s:
             # One row as a tuple: no ORM object for the preview of every sale.

@@ -33,6 +33,7 @@ from pos.i18n import N_
 from pos.ledger import journal
 from pos.ledger.figures import check_shift, require_shift
 from pos.ledger.models import JournalEntry
+from pos.ledger.tx import Tx
 from pos.services.clerks import require_manager
 from pos.ledger.errors import LedgerError
 from pos.services.printing import Held, Printing
@@ -142,22 +143,23 @@ class Sales:
 
         printing = self.printing
 
-        def work(s: Session) -> tuple[JournalEntry, int, bool, Held | None]:
-            done = self._replay(s, request_id, {"kind": "sale", **fields})
+        def work(tx: Tx) -> tuple[JournalEntry, int, bool, Held | None]:
+            done = self._replay(tx, request_id, {"kind": "sale", **fields})
             if done is not None:
                 return (*done, None)
-            check_shift(s, terminal.series, N_("selling"))
-            row = terminal.append(s, kind="sale", **fields)
+            check_shift(tx, terminal.series, N_("selling"))
+            row = terminal.append(tx, kind="sale", **fields)
             # The job row in this transaction is what guarantees the receipt can always be
             # printed; its bytes, when they can be rendered now, are rendered once, here.
-            data = printing.entry_bytes(s, row)
+            data = printing.sale_bytes(row)
             if data is None:
-                return row, printing.enqueue(s, row.ticket, "sale", None), False, None
-            job, held = printing.queue(s, row.ticket, "sale", data,
+                return row, printing.enqueue(tx, row.ticket, "sale", None), False, None
+            job, held = printing.queue(tx, row.ticket, "sale", data,
                                        claim=print_now or hold_print)
             return row, job, False, held
 
-        row, job_id, duplicate, held = terminal.write(work)
+        # On the driver's connection (pos/ledger/tx.py): no ORM on the path of every sale.
+        row, job_id, duplicate, held = terminal.write_tx(work)
         # -- top-up (issue 13): sent once, by the call that committed it, before the receipt --
         topup = self.topups().after_sale(row) if not duplicate else None
         outcome = None
@@ -169,7 +171,7 @@ class Sales:
             outcome = printing.print_job(job_id)
         return SaleResult(terminal.entry(row), job_id, change, duplicate, outcome, topup)
 
-    def _replay(self, s: Session, request_id: str | None,
+    def _replay(self, s: Session | Tx, request_id: str | None,
                 request: dict[str, object]) -> tuple[JournalEntry, int, bool] | None:
         """The entry an idempotency key already produced (with its first print job), if any.
 
@@ -181,7 +183,7 @@ class Sales:
         if request_id is None:
             return None
         # One indexed query, no ORM hydration (the hot path of every TUI sale).
-        found = journal.find_by_request_id(s.connection(), request_id)
+        found = journal.find_by_request_id(s, request_id)
         if found is None:
             return None
         done = found.entry
