@@ -118,6 +118,12 @@ class Tx:
         pooled, self._pooled = self._pooled, None
         if pooled is None:
             return
+        if self.postgres and (self.driver.closed or getattr(self.driver, "broken", False)):
+            # The server went away: discard the connection quietly (the pool's reset would
+            # only fail on it), as a Session does on a disconnect.
+            pooled.invalidate()
+            pooled.close()
+            return
         try:
             if self._relaxed:
                 self.driver.execute(f"PRAGMA synchronous={DURABLE_SQLITE}")
