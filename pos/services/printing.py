@@ -25,6 +25,7 @@ from receipts import PrinterError, Receipt, copy_banner, decode, render, test_pa
 from receipts.render import WidthError, layout
 
 from pos import slips
+from pos.domain.entry import Entry
 from pos.domain.errors import ValidationError
 from pos.domain.results import PrinterTestResult, PrintJobView, PrintOutcome
 from pos.i18n import N_, _
@@ -193,16 +194,16 @@ class Printing:
         held = Held(token, ticket, kind, data) if token and data is not None else None
         return job_id, held
 
-    def sale_bytes(self, row: JournalEntry) -> bytes | None:
+    def sale_bytes(self, entry: Entry) -> bytes | None:
         """A new sale's receipt bytes, rendered once from its entry inside its own transaction
         (the preview and the printer share them); None when they must wait: a top-up's receipt
         shows the top-up's outcome, and a wrong printer profile is reported when the job is
         printed."""
-        if row.kind != "sale" or sale_topup(row) is not None:
+        if entry.kind != "sale" or sale_topup(entry) is not None:
             return None
         try:
-            receipt = slips.sale_receipt(self.terminal.settings, self.terminal.entry(row))
-            return self.render(receipt, kick=row.method == "cash")
+            receipt = slips.sale_receipt(self.terminal.settings, entry)
+            return self.render(receipt, kick=entry.method == "cash")
         except LedgerError:
             return None
 

@@ -143,23 +143,24 @@ class Sales:
 
         printing = self.printing
 
-        def work(tx: Tx) -> tuple[JournalEntry, int, bool, Held | None]:
+        def work(tx: Tx) -> tuple[JournalEntry, Entry, int, bool, Held | None]:
             done = self._replay(tx, request_id, {"kind": "sale", **fields})
             if done is not None:
-                return (*done, None)
+                return (done[0], terminal.entry(done[0]), done[1], done[2], None)
             check_shift(tx, terminal.series, N_("selling"))
             row = terminal.append(tx, kind="sale", **fields)
+            entry = terminal.entry(row)  # one value for the receipt and the result
             # The job row in this transaction is what guarantees the receipt can always be
             # printed; its bytes, when they can be rendered now, are rendered once, here.
-            data = printing.sale_bytes(row)
+            data = printing.sale_bytes(entry)
             if data is None:
-                return row, printing.enqueue(tx, row.ticket, "sale", None), False, None
+                return row, entry, printing.enqueue(tx, row.ticket, "sale", None), False, None
             job, held = printing.queue(tx, row.ticket, "sale", data,
                                        claim=print_now or hold_print)
-            return row, job, False, held
+            return row, entry, job, False, held
 
         # On the driver's connection (pos/ledger/tx.py): no ORM on the path of every sale.
-        row, job_id, duplicate, held = terminal.write_tx(work)
+        row, entry, job_id, duplicate, held = terminal.write_tx(work)
         # -- top-up (issue 13): sent once, by the call that committed it, before the receipt --
         topup = self.topups().after_sale(row) if not duplicate else None
         outcome = None
@@ -169,7 +170,7 @@ class Sales:
             printing.hold(job_id, held)
         elif print_now and not duplicate:
             outcome = printing.print_job(job_id)
-        return SaleResult(terminal.entry(row), job_id, change, duplicate, outcome, topup)
+        return SaleResult(entry, job_id, change, duplicate, outcome, topup)
 
     def _replay(self, s: Session | Tx, request_id: str | None,
                 request: dict[str, object]) -> tuple[JournalEntry, int, bool] | None:

@@ -1,0 +1,175 @@
+"""The chain's statements on the driver's connection (pos/ledger/tx.py, Terminal.write_tx).
+
+Real SQLite files through a real Shop, and a real PostgreSQL server where one is available:
+the same transaction rules as the Session path — all or nothing, durable unless relaxed, a
+relaxed connection durable again for the next writer, the clerk's message for a fault.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pos.domain.results import ClerkView
+from pos.ledger import journal
+from pos.ledger.errors import LedgerError
+from pos.ledger.tx import Tx, _pg
+
+
+JUAN = ClerkView("Juan", "clerk")
+
+
+def _rows(path: Path, table: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _ledger(shop: Any) -> Path:
+    return Path(shop.settings.ledger_url.removeprefix("sqlite:///"))
+
+
+# -- parameters and times ---------------------------------------------------------------------
+
+def test_postgres_parameters_are_rewritten_once_and_casts_kept() -> None:
+    assert _pg("SELECT :a, x::text FROM t WHERE b = :b_2 AND c LIKE '5%'") == (
+        "SELECT %(a)s, x::text FROM t WHERE b = %(b_2)s AND c LIKE '5%%'")
+    assert _pg("SELECT :a") is _pg("SELECT :a")  # built once
+
+
+@given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 12, 31)))
+def test_parse_utc_reads_what_utc_now_text_writes(moment: datetime) -> None:
+    aware = moment.replace(tzinfo=timezone.utc)
+    stored = journal.utc_now_text(aware)
+    assert journal.parse_utc(stored) == aware
+    assert journal.parse_utc(stored) == datetime.strptime(
+        stored, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("text", [
+    "2026-11-25T15:30:00.1+0500",  # 27 characters, but an offset: not the stored form
+    "2026-11-25 15:30:00.123456Z", "2026-11-25T15:30:00,123456Z", "2026-11-25T15:30:00.123456",
+    "2026-11-25T25:30:00.123456Z", "2026-02-30T10:00:00.000000Z", "",
+])
+def test_parse_utc_refuses_anything_but_the_stored_form(text: str) -> None:
+    with pytest.raises(ValueError):
+        journal.parse_utc(text)
+
+
+# -- write_tx on SQLite -----------------------------------------------------------------------
+
+def test_a_failing_write_tx_keeps_nothing(shop: Any) -> None:
+    terminal = shop.terminal
+    path = _ledger(shop)
+    before = (_rows(path, "journal_entry"), _rows(path, "event_log"), dict(terminal.known))
+
+    def work(tx: Tx) -> None:
+        terminal.append(tx, kind="pay_in", clerk="Rosa", amount_cents=100)
+        journal.append_event(tx, terminal.key, series=terminal.series, kind="note")
+        raise RuntimeError("the work failed half-way")
+
+    with pytest.raises(RuntimeError):
+        terminal.write_tx(work)
+    assert (_rows(path, "journal_entry"), _rows(path, "event_log"),
+            dict(terminal.known)) == before
+    shop.verify()
+
+
+def test_a_relaxed_write_tx_leaves_its_connection_durable(shop: Any) -> None:
+    terminal = shop.terminal
+    seen: list[int] = []
+    terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]), relaxed=True)
+    terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]))
+    assert seen == [1, 2]  # NORMAL for the print state, FULL again for the next sale
+
+
+def test_a_relaxed_write_tx_may_not_append_to_a_chain(shop: Any) -> None:
+    terminal = shop.terminal
+    path = _ledger(shop)
+    before = _rows(path, "journal_entry")
+    with pytest.raises(RuntimeError, match="relaxed"):
+        terminal.write_tx(lambda tx: terminal.append(tx, kind="pay_in", clerk="Rosa",
+                                                     amount_cents=100), relaxed=True)
+    assert _rows(path, "journal_entry") == before
+
+
+def test_a_database_fault_in_write_tx_is_the_clerks_message(shop: Any) -> None:
+    terminal = shop.terminal
+    with pytest.raises(LedgerError) as caught:
+        terminal.write_tx(lambda tx: tx.run("INSERT INTO print_job (id) VALUES (NULL)"))
+    assert "Traceback" not in str(caught.value)
+    assert "libro" in str(caught.value) or "ledger" in str(caught.value)
+
+
+def test_write_tx_and_session_writes_make_one_chain(shop: Any) -> None:
+    """Sales (write_tx) between pay-ins and a shift (Session writes): one chain that verifies,
+    its heads witnessed, in sequence."""
+    clerk = JUAN
+    for n in range(3):
+        draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                 method="cash", id_spec="dni:12345678", tendered="10")
+        shop.sell(clerk, draft, request_id=f"mix-{n}", print_now=False)
+        shop.pay_in(clerk, Decimal("1.00"), "sencillo", print_now=False)
+    result = shop.verify()
+    assert result.entries >= 7
+    conn = sqlite3.connect(_ledger(shop))
+    try:
+        seqs = [s for (s,) in conn.execute(
+            "SELECT seq FROM journal_entry WHERE series = 'R001' ORDER BY seq")]
+    finally:
+        conn.close()
+    assert seqs == list(range(1, len(seqs) + 1))
+    assert shop.terminal.known["J"][0] == seqs[-1]
+
+
+def test_the_clock_guard_holds_on_the_sale_path(shop: Any, clock: Any) -> None:
+    clerk = JUAN
+    draft = shop.build_draft(operator="claro", phone="987654321", amount="10", method="cash",
+                             id_spec="dni:12345678", tendered="10")
+    shop.sell(clerk, draft, request_id="before", print_now=False)
+    path = _ledger(shop)
+    before = _rows(path, "journal_entry")
+    clock.now = clock() - timedelta(hours=2)  # the PC's clock was put back
+    with pytest.raises(journal.ClockSuspect):
+        shop.sell(clerk, draft, request_id="after", print_now=False)
+    assert _rows(path, "journal_entry") == before
+
+
+# -- PostgreSQL ---------------------------------------------------------------------------
+
+@pytest.mark.postgres
+def test_write_tx_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    from tests.ledger.terminal_worker import CLERK, PIN, open_shop, prepare
+
+    prepare(pg_url, tmp_path)
+    shop = open_shop(pg_url, "R010", tmp_path)
+    try:
+        terminal = shop.terminal
+        clerk = shop.login(CLERK, PIN)
+        if shop.current_shift() is None:
+            shop.open_shift(clerk, Decimal(0), print_now=False)
+        seen: list[str] = []
+        terminal.write_tx(lambda tx: seen.append(tx.one("SHOW synchronous_commit")[0]),
+                          relaxed=True)
+        terminal.write_tx(lambda tx: seen.append(tx.one("SHOW synchronous_commit")[0]))
+        assert seen == ["off", "on"]
+        draft = shop.build_draft(operator="claro", phone="987654321", amount="20",
+                                 method="cash", tendered="50")
+        sale = shop.sell(clerk, draft, request_id="pg-tx-1")
+        again = shop.sell(clerk, draft, request_id="pg-tx-1")
+        assert again.duplicate and again.ticket == sale.ticket
+        assert sale.print_outcome is not None and sale.print_outcome.printed
+        with pytest.raises(LedgerError):
+            terminal.write_tx(lambda tx: tx.run("INSERT INTO print_job (id) VALUES (NULL)"))
+        shop.verify()
+    finally:
+        shop.close()
