@@ -218,6 +218,7 @@ class Terminal:
         committing = False
         if self.problem is not None:
             raise LedgerError(self.stopped())
+        faults = self._faults
         try:
             with Session(self.engine, expire_on_commit=False) as s:
                 s.info["pos_check"] = self._check_append
@@ -240,7 +241,7 @@ class Terminal:
             return result
         except (LedgerError, ValidationError):
             raise
-        except (SQLAlchemyError, *self._driver_errors) as exc:
+        except faults as exc:
             raise self._fault(exc, committing) from None
 
     def write_tx(self, work: Callable[[Tx], T], *, relaxed: bool = False) -> T:
@@ -250,6 +251,7 @@ class Terminal:
         committing = False
         if self.problem is not None:
             raise LedgerError(self.stopped())
+        faults = self._faults
         try:
             tx = Tx.begin(self.engine, relaxed=relaxed)
             try:
@@ -272,7 +274,7 @@ class Terminal:
             return result
         except (LedgerError, ValidationError):
             raise
-        except (SQLAlchemyError, *self._driver_errors) as exc:
+        except faults as exc:
             raise self._fault(exc, committing) from None
 
     @property
@@ -280,6 +282,11 @@ class Terminal:
         """The database driver's own errors (raised by statements run on a Tx)."""
         dbapi = self.engine.dialect.dbapi
         return (dbapi.Error,) if dbapi is not None else ()
+
+    @property
+    def _faults(self) -> tuple[type[Exception], ...]:
+        """Every database error a write turns into the clerk's message."""
+        return (SQLAlchemyError, *self._driver_errors)
 
     def _committed(self, info: dict[str, Any]) -> None:
         """After a commit: the start event is written, the new heads are witnessed."""
