@@ -4,11 +4,12 @@ The app: each process is a terminal (its own series and file printer, the shared
 key file) doing what the TUI does for a sale — build_draft, sell with a request id, the
 preview (job_bytes) and print_job (send to the file printer, record the outcome; the job was
 claimed in the sale's own commit, `hold_print=True`, as the app's print worker has it).
-By hand: the same statements the app sends for that sale (captured from the app with
-SQLAlchemy's cursor events: the terminal's advisory lock, the request-id lookup, the shift
-lookups, the chain head, the entry with its HMAC, the print job with its bytes and claim, all
-in one durable commit; the preview's read; the send and the outcome, committed with
-`synchronous_commit = off`), written with psycopg and no ORM, from as many processes.
+By hand: the same statements the app sends for that sale (as its Tx runs them, pos/ledger/tx.py:
+the terminal's advisory lock, the request-id lookup, the shift lookup, the chain head, the
+entry with its HMAC, the print job with its bytes and claim, all in one durable commit; the
+send; the outcome, committed with `synchronous_commit = off`; the preview reads nothing, it
+shows the bytes the process just committed), written with psycopg and no ORM, from as many
+processes.
 Aggregate sales/s = all sales over the slowest process's selling time (they start together).
 
 Goal (issue 12): the app at least 0.7x the hand-written SQL with 4 processes; also the
@@ -159,9 +160,10 @@ def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any
                 conn.execute("SELECT *, (SELECT min(j.id) FROM print_job j WHERE j.ticket = "
                              "e.ticket) FROM journal_entry e WHERE e.request_id = %s",
                              (request_id,)).fetchall()
-                for kind in ("shift_open", "shift_close"):
-                    conn.execute("SELECT * FROM journal_entry WHERE series = %s AND kind = %s "
-                                 "ORDER BY seq DESC LIMIT 1", (series, kind)).fetchall()
+                conn.execute("SELECT (SELECT max(seq) FROM journal_entry WHERE series = %(s)s "
+                             "AND kind = 'shift_open'), (SELECT max(seq) FROM journal_entry "
+                             "WHERE series = %(s)s AND kind = 'shift_close')",
+                             {"s": series}).fetchone()
                 head = conn.execute(
                     "SELECT seq, hash, created_at, (SELECT count(*) FROM journal_entry WHERE "
                     "series = %(s)s AND kind = 'z') FROM journal_entry WHERE series = %(s)s "
@@ -188,8 +190,7 @@ def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any
                     "claim, claimed_at, last_error, created_at) VALUES (%s, %s, 'sale', %s, "
                     "'sending', 1, %s, %s, %s, NULL, %s) RETURNING id",
                     (series, row["ticket"], receipt, mac, claim, now, now)).fetchone()[0]
-            with conn.transaction(force_rollback=True):  # the preview's read
-                conn.execute("SELECT * FROM print_job WHERE id = %s", (job,)).fetchall()
+            # The preview shows the bytes this process just committed: no read.
             os.write(printer, receipt)
             with conn.transaction():  # the outcome, without waiting for the disk
                 conn.execute("SET LOCAL synchronous_commit = off")

@@ -24,6 +24,8 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
+from pos.ledger.database import trusting_recent_connections
+
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 _PG_TEXT: dict[str, str] = {}  # statement as written -> psycopg's paramstyle, built once each
 
@@ -43,7 +45,7 @@ class Tx:
     """The driver connection of one open write transaction, and its bookkeeping (`info`:
     the new chain heads, the locks held, the witness check) shared with its Session if any."""
 
-    __slots__ = ("driver", "postgres", "info", "_pooled", "_relaxed")
+    __slots__ = ("driver", "postgres", "info", "lost", "_pooled", "_relaxed")
 
     def __init__(self, driver: Any, dialect: str, info: dict[str, Any],
                  pooled: Any = None) -> None:
@@ -52,6 +54,7 @@ class Tx:
         self.info = info
         self._pooled = pooled  # the pool's wrapper, when this Tx owns its connection
         self._relaxed = False
+        self.lost = False  # the server dropped the connection (found when it was given back)
 
     # -- statements --------------------------------------------------------------------
 
@@ -85,7 +88,8 @@ class Tx:
         """A write transaction on a pooled connection: SQLite takes the write lock up front
         (BEGIN IMMEDIATE, as every write of the Session path does). `relaxed` commits without
         waiting for the disk (database.relaxed_durability says when that is safe)."""
-        pooled = engine.raw_connection()
+        with trusting_recent_connections():
+            pooled = engine.raw_connection()
         try:
             tx = cls(pooled.driver_connection, engine.dialect.name, {}, pooled)
             if tx.postgres:
@@ -121,6 +125,7 @@ class Tx:
         if self.postgres and (self.driver.closed or getattr(self.driver, "broken", False)):
             # The server went away: discard the connection quietly (the pool's reset would
             # only fail on it), as a Session does on a disconnect.
+            self.lost = True
             pooled.invalidate()
             pooled.close()
             return

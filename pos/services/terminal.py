@@ -35,6 +35,7 @@ from pos.ledger.tx import Tx, tx_of
 from pos.services.ports import Clock, system_clock
 
 T = TypeVar("T")
+_RECONNECTS = 1  # write_tx: a dropped connection is replaced once per transaction
 Where = Session | Connection | Tx  # an open transaction, as the ledger functions take it
 
 
@@ -247,35 +248,46 @@ class Terminal:
     def write_tx(self, work: Callable[[Tx], T], *, relaxed: bool = False) -> T:
         """`write` for work that needs no ORM (the sale, its print job's progress): the same
         transaction, checks, start event, witness and error messages, on the driver's own
-        connection (pos/ledger/tx.py) — a Session's machinery cost more than the sale's SQL."""
-        committing = False
+        connection (pos/ledger/tx.py) — a Session's machinery cost more than the sale's SQL.
+
+        A PostgreSQL connection found dropped by the server before the commit was sent (it
+        was not pinged: `database.trusting_recent_connections`) held nothing: the pool is
+        emptied and the work runs again on a new connection, as the ping would have done.
+        """
         if self.problem is not None:
             raise LedgerError(self.stopped())
         faults = self._faults
-        try:
-            tx = Tx.begin(self.engine, relaxed=relaxed)
+        for attempt in range(_RECONNECTS + 1):
+            committing = False
+            tx: Tx | None = None
             try:
-                tx.info["pos_check"] = self._check_append
+                tx = Tx.begin(self.engine, relaxed=relaxed)
                 try:
-                    result = work(tx)
-                    if relaxed:
-                        _refuse_relaxed_heads(tx.info)
-                    else:
-                        self._start_event(tx)
-                    committing = True
-                    tx.commit()
-                except BaseException:
-                    with contextlib.suppress(*self._driver_errors):
-                        tx.rollback()
-                    raise
-            finally:
-                tx.close()
-            self._committed(tx.info)
-            return result
-        except (LedgerError, ValidationError):
-            raise
-        except faults as exc:
-            raise self._fault(exc, committing) from None
+                    tx.info["pos_check"] = self._check_append
+                    try:
+                        result = work(tx)
+                        if relaxed:
+                            _refuse_relaxed_heads(tx.info)
+                        else:
+                            self._start_event(tx)
+                        committing = True
+                        tx.commit()
+                    except BaseException:
+                        with contextlib.suppress(*self._driver_errors):
+                            tx.rollback()
+                        raise
+                finally:
+                    tx.close()
+                self._committed(tx.info)
+                return result
+            except (LedgerError, ValidationError):
+                raise
+            except faults as exc:
+                if tx is not None and tx.lost and not committing and attempt < _RECONNECTS:
+                    self.engine.dispose(close=False)  # its other connections died with it
+                    continue
+                raise self._fault(exc, committing) from None
+        raise AssertionError("unreachable")
 
     @property
     def _driver_errors(self) -> tuple[type[Exception], ...]:

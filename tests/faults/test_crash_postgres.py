@@ -191,3 +191,39 @@ def test_server_dies_after_commit_before_printing(pg_server: Any, pg_url: str, p
         job = s.exec(select(PrintJob).where(PrintJob.ticket == result.ticket)).one()
     assert job.status == "sending" and job.claim and job.data is not None
     assert pg_shop.reprint(result.ticket).printed
+
+
+def test_a_sale_right_after_the_server_dropped_its_connections(
+        pg_server: Any, pg_url: str, pg_shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sale path does not ping a connection it used a moment ago (issue 12: two round
+    trips per sale); when the server dropped it meanwhile, the sale runs again on a new
+    connection before anything was committed: one sale, no error, no gap."""
+    import psycopg
+
+    from pos.domain.results import ClerkView
+
+    juan = ClerkView("Juan", "clerk")
+    draft = pg_shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                method="cash", id_spec="dni:12345678")
+    pg_shop.sell(juan, draft, request_id="before-cut")
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def traced(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", traced)
+    pg_shop.sell(juan, draft, request_id="warm")  # sold and printed
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    assert any(q.startswith("INSERT INTO journal_entry") for q in sent), sent
+    assert not [q for q in sent if q.strip() == "SELECT 1"], sent  # no ping
+
+    assert pg_server.terminate_backends(dbname_of(pg_url)) >= 1
+    sale = pg_shop.sell(juan, draft, request_id="after-cut")
+    assert sale.ticket == "R001-00000004" and not sale.duplicate
+    assert sale.print_outcome is not None and sale.print_outcome.printed
+    seqs, jobs = _ledger(pg_shop)
+    assert seqs == [1, 2, 3, 4]
+    assert {f"R001-{n:08d}" for n in seqs} == jobs
+    pg_shop.verify()
