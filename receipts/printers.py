@@ -215,7 +215,7 @@ def _send_file(config: PrinterConfig, data: bytes) -> None:
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
         parent = os.path.dirname(path)
         try:
-            if parent:
+            if parent and info is None:  # a file that exists has its folder
                 os.makedirs(parent, exist_ok=True)
         except OSError as exc:
             raise PrinterError(
