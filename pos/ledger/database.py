@@ -182,7 +182,7 @@ def make_engine(url: str, *, create_parent: bool = False) -> Engine:
 # -- PostgreSQL: which checkouts ping the server first -----------------------------------------
 # SQLAlchemy's pool_pre_ping pings on every checkout: a round trip before each transaction, two
 # per sale, a quarter of a sale's CPU. Here every checkout still pings (what pool_pre_ping did,
-# for every Session), except a sale path's (`Tx.begin`) on a connection given back less than
+# for every Session), except a sale path's (`Tx.checkout`) on a connection given back less than
 # IDLE_PING seconds ago: it was working then. Should the server have dropped it meanwhile, the
 # Tx sees a broken connection before anything was committed and the terminal starts the
 # transaction again on a new one (Terminal.write_tx), as the ping would have.

@@ -7,8 +7,8 @@ itself; on the driver's cursor they cost ~5 µs. So they are written here once, 
 with `:name` parameters (SQLite's own style, rewritten once to `%(name)s` for psycopg), and run
 on a `Tx`:
 
-- `Tx.begin(engine)`: a transaction of its own, on a pooled connection (the sale, the print
-  outcome: `Terminal.write_tx`);
+- `Tx.checkout(engine)` then `start()`: a transaction of its own, on a pooled connection (the
+  sale, the print outcome: `Terminal.write_tx`);
 - `tx_of(session)`: the same statements inside a Session's transaction (a void, a Z, a shift),
   on the driver connection under it — one implementation of the chain for every writer.
 
@@ -84,26 +84,24 @@ class Tx:
     # -- a transaction of its own ------------------------------------------------------
 
     @classmethod
-    def begin(cls, engine: Engine, *, relaxed: bool = False) -> Tx:
-        """A write transaction on a pooled connection: SQLite takes the write lock up front
-        (BEGIN IMMEDIATE, as every write of the Session path does). `relaxed` commits without
-        waiting for the disk (database.relaxed_durability says when that is safe)."""
+    def checkout(cls, engine: Engine) -> Tx:
+        """A pooled connection for a transaction of its own (`start` it, `close` it)."""
         with trusting_recent_connections():
             pooled = engine.raw_connection()
-        try:
-            tx = cls(pooled.driver_connection, engine.dialect.name, {}, pooled)
-            if tx.postgres:
-                if relaxed:
-                    tx.run("SET LOCAL synchronous_commit = off")
-            else:
-                if relaxed:  # SQLite refuses to change it inside a transaction
-                    tx.driver.execute(f"PRAGMA synchronous={RELAXED_SQLITE}")
-                    tx._relaxed = True
-                tx.driver.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            pooled.close()
-            raise
-        return tx
+        return cls(pooled.driver_connection, engine.dialect.name, {}, pooled)
+
+    def start(self, *, relaxed: bool = False) -> None:
+        """Begin the write transaction: SQLite takes the write lock up front (BEGIN IMMEDIATE,
+        as every write of the Session path does). `relaxed` commits without waiting for the
+        disk (database.relaxed_durability says when that is safe)."""
+        if self.postgres:
+            if relaxed:
+                self.run("SET LOCAL synchronous_commit = off")
+            return
+        if relaxed:  # SQLite refuses to change it inside a transaction
+            self._relaxed = True  # from here on, close() makes the connection durable again
+            self.driver.execute(f"PRAGMA synchronous={RELAXED_SQLITE}")
+        self.driver.execute("BEGIN IMMEDIATE")  # may wait for, then fail on, a busy lock
 
     def commit(self) -> None:
         if self.postgres:

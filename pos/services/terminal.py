@@ -261,10 +261,11 @@ class Terminal:
             committing = False
             tx: Tx | None = None
             try:
-                tx = Tx.begin(self.engine, relaxed=relaxed)
+                tx = Tx.checkout(self.engine)
                 try:
                     tx.info["pos_check"] = self._check_append
                     try:
+                        tx.start(relaxed=relaxed)
                         result = work(tx)
                         if relaxed:
                             _refuse_relaxed_heads(tx.info)

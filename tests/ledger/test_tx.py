@@ -173,3 +173,22 @@ def test_write_tx_on_postgresql(pg_url: str, tmp_path: Path) -> None:
         shop.verify()
     finally:
         shop.close()
+
+
+def test_a_relaxed_write_tx_that_cannot_begin_leaves_its_connection_durable(shop: Any) -> None:
+    """The ledger is locked by another writer: the relaxed transaction fails to begin (after
+    its busy wait), and the connection it had switched to NORMAL goes back to the pool FULL."""
+    terminal = shop.terminal
+    terminal.write_tx(lambda tx: tx.one("PRAGMA busy_timeout = 50"))  # this pooled connection
+    other = sqlite3.connect(_ledger(shop), isolation_level=None, timeout=0.1)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # holds the write lock
+        with pytest.raises(LedgerError):
+            terminal.write_tx(lambda tx: None, relaxed=True)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    seen: list[int] = []
+    terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]))
+    terminal.write_tx(lambda tx: tx.one("PRAGMA busy_timeout = 10000"))
+    assert seen == [2]
