@@ -26,33 +26,24 @@ def app_config_arg(args: list[str]) -> tuple[bool, str | None]:
     return False, None
 
 
-# A command is a short process that imports ~1M objects which live until it exits (SQLAlchemy,
-# pydantic, our modules): collected every 700 allocations (Python's default), they are walked
-# again and again while they load, ~35 ms of a `pos sell`. A larger young generation still
-# collects cycles in a long command (an export, a verify of a large ledger), in fewer steps;
-# the older generations keep their default thresholds.
-COMMAND_GC_YOUNG = 50_000
-
-
-def _command_gc() -> None:
-    gc.set_threshold(COMMAND_GC_YOUNG, *gc.get_threshold()[1:])
-
-
 def main() -> None:
     # Everything this process creates (ledger, key, exports, printer file, logs) is
     # owner-only: the ledger holds customers' phones and masked IDs.
     os.umask(0o077)
     is_app, config = app_config_arg(sys.argv[1:])
     if not is_app or os.environ.get(COMPLETE_VAR):
-        _command_gc()
+        # A command is a short process whose start-up makes ~1M objects (SQLAlchemy, pydantic,
+        # ours) that live until it exits: the cyclic collector would walk them again and again
+        # while they load and once more at shutdown, ~100 ms of a `pos sell` (most of it in
+        # SQLAlchemy's share). It is off until the config is loaded (pos.cli.collector_on
+        # freezes what start-up made and turns it back on), and what is left at the end is
+        # frozen: refcounting still frees it, but shutdown does not walk it.
+        gc.disable()
         try:
             from pos.cli import main as cli
 
             cli(prog_name="pos", complete_var=COMPLETE_VAR)
         finally:
-            # Done: what is left lives until exit. Frozen, it is not traversed again by the
-            # collections of the interpreter's shutdown (~50 ms of every command; refcounting
-            # still frees it, and files and the ledger are closed by then: cli._shop).
             gc.freeze()
         return
     from pos.tui.app import run_app
