@@ -705,6 +705,7 @@ def receipt_text(file: str) -> None:
 
     from receipts import DecodeError, decode
 
+    collector_on()  # no config to load first; the file may hold a day of receipts
     data = Path(file).read_bytes()
     if data and not data.startswith(b"\x1b@"):
         # Every receipt starts with ESC @; text (README.md) would decode as mojibake.
