@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 GENESIS = "0" * 64
 # Table rows are built by the ORM and by model_construct, never validated on the sale's path:
-# their pydantic validators are built on first use instead of at import (~5 ms of every
+# their pydantic validators are built on first use instead of at import (~8 ms of every
 # `pos` command).
 _ROW_CONFIG = ConfigDict(defer_build=True)
 
