@@ -35,9 +35,10 @@ def main() -> None:
         # A command is a short process whose start-up makes ~1M objects (SQLAlchemy, pydantic,
         # ours) that live until it exits: the cyclic collector would walk them again and again
         # while they load and once more at shutdown, ~150 ms of a `pos sell` (most of it in
-        # SQLAlchemy's share: bench/bench_cli.py compares with a baseline treated alike). It is off until the config is loaded (pos.cli.collector_on
-        # freezes what start-up made and turns it back on), and what is left at the end is
-        # frozen: refcounting still frees it, but shutdown does not walk it.
+        # SQLAlchemy's share: bench/bench_cli.py compares with a baseline treated alike). It
+        # is off until the config is loaded (pos.cli.collector_on freezes what start-up made
+        # and turns it back on), and what is left at the end is frozen: refcounting still
+        # frees it, but shutdown does not walk it.
         gc.disable()
         try:
             from pos.cli import main as cli
