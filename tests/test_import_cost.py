@@ -128,7 +128,7 @@ def test_a_command_starts_without_the_collector_and_works_with_it(shop_dir: Path
     assert report["seen"], "the collector never ran: it stayed off for the whole command"
     _generation, frozen, services_loaded = report["seen"][0]
     assert services_loaded
-    assert frozen > 100_000
+    assert frozen > 50_000  # ~120,000 today: SQLAlchemy's, pydantic's and ours
     assert report["frozen_at_exit"] >= frozen  # and what is left is frozen before shutdown
 
 
