@@ -18,6 +18,7 @@ Exit codes (the same for every command; tests/test_exit_codes.py runs each one):
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -123,6 +124,15 @@ class PosGroup(TranslatedHelp, click.Group):
             _handle(exc)
 
 
+def collector_on() -> None:
+    """Start-up is over (the config is loaded, the ledger's modules imported): turn the cyclic
+    garbage collector back on if pos.launch started this command without it. What start-up
+    made lives until exit, so it is frozen first: no collection walks it again."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _settings(ctx: click.Context):  # noqa: ANN202
     from pos.config import load_settings
 
@@ -130,6 +140,7 @@ def _settings(ctx: click.Context):  # noqa: ANN202
     if "settings" not in obj:
         obj["settings"] = load_settings(obj.get("config"))
         set_locale(obj["settings"].shop.locale)
+        collector_on()
     return obj["settings"]
 
 
@@ -694,6 +705,7 @@ def receipt_text(file: str) -> None:
 
     from receipts import DecodeError, decode
 
+    collector_on()  # no config to load first; the file may hold a day of receipts
     data = Path(file).read_bytes()
     if data and not data.startswith(b"\x1b@"):
         # Every receipt starts with ESC @; text (README.md) would decode as mojibake.

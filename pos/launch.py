@@ -8,6 +8,7 @@ the completion script, never start the app).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 
@@ -31,9 +32,20 @@ def main() -> None:
     os.umask(0o077)
     is_app, config = app_config_arg(sys.argv[1:])
     if not is_app or os.environ.get(COMPLETE_VAR):
-        from pos.cli import main as cli
+        # A command is a short process whose start-up leaves ~120,000 objects the collector
+        # tracks (SQLAlchemy, pydantic, ours), all living until it exits: the collector would
+        # walk them again and again while they load and once more at shutdown, ~150 ms of a
+        # `pos sell` (most of it in SQLAlchemy's share: bench/bench_cli.py compares with a
+        # baseline treated alike). It is off until the config is loaded (pos.cli.collector_on
+        # freezes what start-up made and turns it back on), and what is left at the end is
+        # frozen: refcounting still frees it, but shutdown does not walk it.
+        gc.disable()
+        try:
+            from pos.cli import main as cli
 
-        cli(prog_name="pos", complete_var=COMPLETE_VAR)
+            cli(prog_name="pos", complete_var=COMPLETE_VAR)
+        finally:
+            gc.freeze()
         return
     from pos.tui.app import run_app
 

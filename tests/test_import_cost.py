@@ -1,5 +1,6 @@
 """The CLI pays only for what it uses (issue 12): on a SQLite ledger no command imports the
-PostgreSQL dialect, and only a command that renders a receipt imports python-escpos. And
+PostgreSQL dialect, only a command that renders a receipt imports python-escpos, and none
+imports Babel or phonenumbers for the shop's own locale and Peruvian numbers. And
 `pos verify` shows a progress bar on stderr when stderr is a terminal, nothing otherwise.
 
 Each check is a fresh interpreter (a subprocess), so nothing imported by the test process counts.
@@ -29,7 +30,8 @@ try:
     main(sys.argv[1:], prog_name="pos")
 except SystemExit as exc:
     code = exc.code
-loaded = sorted(m for m in sys.modules if m == "escpos" or m.startswith("escpos.")
+loaded = sorted(m for m in sys.modules
+                if m.split(".")[0] in ("escpos", "babel", "phonenumbers")
                 or m.startswith("sqlalchemy.dialects.postgresql"))
 print(json.dumps({"code": code, "loaded": loaded}), file=sys.__stderr__)
 """
@@ -89,6 +91,45 @@ def test_a_sale_loads_escpos_to_render_its_receipt_but_no_postgresql(shop_dir: P
     assert code == 0
     assert "escpos" in loaded  # the receipt is rendered: that is what escpos is for
     assert not [m for m in loaded if m.startswith("sqlalchemy.dialects.postgresql")]
+    # Its amounts and phone number without Babel and phonenumbers (held to them by
+    # tests/domain/test_money.py and test_phone.py): ~35 ms of every sale.
+    assert not [m for m in loaded if m.split(".")[0] in ("babel", "phonenumbers")]
+
+
+# -- the collector (issue 12): off while a command starts, on while it works ---------------
+
+# The console script's own entry point (pos.launch), watched from outside through gc.callbacks.
+GC_PROBE = """
+import gc, json, sys
+from tests.wallclock import follow; follow()
+seen = []
+gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(
+    (info["generation"], gc.get_freeze_count(), "pos.services" in sys.modules)))
+sys.argv = ["pos", *sys.argv[1:]]
+from pos.launch import main
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+print(json.dumps({"code": code, "seen": seen, "frozen_at_exit": gc.get_freeze_count()}),
+      file=sys.__stderr__)
+"""
+
+
+def test_a_command_starts_without_the_collector_and_works_with_it(shop_dir: Path) -> None:
+    proc = subprocess.run([sys.executable, "-c", GC_PROBE, "--config",
+                           str(shop_dir / "config.toml"), "history"], capture_output=True,
+                          text=True, timeout=120, cwd=shop_dir,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False)
+    report = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert report["code"] in (0, None)
+    # No collection while SQLAlchemy, pydantic and ours load: the first one comes after the
+    # ledger's modules are imported, with what start-up made already frozen (never walked).
+    assert report["seen"], "the collector never ran: it stayed off for the whole command"
+    _generation, frozen, services_loaded = report["seen"][0]
+    assert services_loaded
+    assert frozen > 50_000  # ~120,000 today: SQLAlchemy's, pydantic's and ours
+    assert report["frozen_at_exit"] >= frozen  # and what is left is frozen before shutdown
 
 
 # -- verify's progress bar (issue 12): on a terminal only, on stderr -----------------------
