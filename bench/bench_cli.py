@@ -15,10 +15,9 @@ at most 1.5x the baseline.
 
 The `pos` command starts without the cyclic garbage collector and freezes what start-up made
 before turning it on, and what is left before exit (pos/launch.py, pos.cli.collector_on),
-which also makes SQLAlchemy's own import and shutdown cheaper in that process. So that this
-is not read as our stack getting cheaper, one more row compares the sale with the baseline
-run under the same collector settings (`BASELINE_GC`): what our own stack costs on top of
-SQLAlchemy and SQLModel treated alike.
+which also makes SQLAlchemy's own import and shutdown cheaper in that process. So that this is not read as our stack getting cheaper, one more row compares the
+sale with the baseline run under the same collector settings (`BASELINE_GC`): what our own
+stack costs on top of SQLAlchemy and SQLModel treated alike.
 
 Also: what pos.config costs in a process that imports SQLModel anyway (its import and the
 validation of the shipped config.toml), goal under 100 ms.
