@@ -54,22 +54,11 @@ def format_money(amount: Decimal | int, locale: str | None = None) -> str:
     return _format_money(value, locale or babel_locale())
 
 
-# Locales whose CLDR number symbols make Babel's "#,##0.00" exactly Python's own "{:,.2f}"
-# (a comma between groups of three, a decimal point, half-even rounding): the two the shop
-# speaks in (pos.i18n.BABEL_LOCALES). Babel's import and its locale data cost ~25 ms of every
-# `pos` command that shows an amount; tests/domain/test_money.py holds this set to Babel's
-# own output, and every other locale is formatted by Babel.
-POINT_LOCALES = frozenset({"es_PE", "en_US"})
-
-
 @lru_cache(maxsize=4096)
 def _format_money(value: Decimal, locale: str) -> str:
     # Cached: Babel's formatter costs ~40 µs a call and a receipt has several amounts.
-    sign = "-" if value < 0 else ""
-    if locale in POINT_LOCALES:
-        digits = f"{abs(value):,.2f}"
-    else:
-        from babel.numbers import format_decimal  # lazy: only for locales not in POINT_LOCALES
+    from babel.numbers import format_decimal  # lazy: Babel loads on the first amount shown
 
-        digits = format_decimal(abs(value), format="#,##0.00", locale=locale)
+    sign = "-" if value < 0 else ""
+    digits = format_decimal(abs(value), format="#,##0.00", locale=locale)
     return f"{sign}S/ {digits}"

@@ -9,11 +9,6 @@ from pos.domain.errors import ValidationError
 from pos.i18n import N_
 
 _ALLOWED = re.compile(r"^\(?\+?[0-9 ()\-.]+$")  # "(+51) 987 654 321" too
-# Peru's mobile numbers as libphonenumber's metadata has them (region PE, type mobile). The
-# phonenumbers package itself is not imported here (~15 ms of every `pos sell`):
-# tests/domain/test_phone.py holds this pattern to the installed phonenumbers' metadata and
-# checks that both accept and refuse the same numbers.
-PE_MOBILE = re.compile(r"9\d{8}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,13 @@ def parse_phone(text: str, field: str = "phone") -> Phone:
         )
     if not digits.startswith("9"):
         raise ValidationError(field, N_("A mobile number starts with 9."))
-    if not PE_MOBILE.fullmatch(digits):
+    import phonenumbers  # lazy: ~50 ms of metadata, off the app's start-up
+
+    number = phonenumbers.parse(digits, "PE")
+    if not phonenumbers.is_valid_number(number) or phonenumbers.number_type(number) not in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    ):
         raise ValidationError(field, N_("{number} is not a valid Peruvian mobile number."),
                               number=group_phone(digits))
     return Phone(digits)

@@ -9,15 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pos.domain.errors import ValidationError
-from pos.domain.money import (
-    MAX_AMOUNT,
-    POINT_LOCALES,
-    format_money,
-    from_cents,
-    parse_amount,
-    to_cents,
-)
-from pos.i18n import BABEL_LOCALES
+from pos.domain.money import MAX_AMOUNT, format_money, from_cents, parse_amount, to_cents
 
 
 @pytest.mark.parametrize(("typed", "soles"), [
@@ -88,28 +80,6 @@ def test_format_money() -> None:
     assert format_money(Decimal("1234.5"), "es_PE") == "S/ 1,234.50"
     assert format_money(2000) == "S/ 20.00"
     assert format_money(-2000) == "-S/ 20.00"
-
-
-@pytest.mark.parametrize("locale", sorted(POINT_LOCALES))
-@given(st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False,
-                   allow_infinity=False))
-def test_money_without_babel_is_what_babel_prints(locale: str, value: Decimal) -> None:
-    """The shop's locales are formatted without importing Babel (a `pos` command's start-up):
-    the same text Babel's CLDR data gives, digit for digit, rounding included."""
-    from babel.numbers import format_decimal
-
-    sign = "-" if value < 0 else ""
-    expected = f"{sign}S/ {format_decimal(abs(value), format='#,##0.00', locale=locale)}"
-    assert format_money(value, locale) == expected
-
-
-def test_the_shops_locales_format_without_babel() -> None:
-    assert set(BABEL_LOCALES.values()) <= POINT_LOCALES
-
-
-def test_other_locales_are_formatted_by_babel() -> None:
-    assert format_money(Decimal("1234.5"), "es_ES") == "S/ 1.234,50"
-    assert format_money(Decimal("-1234567.891"), "de_DE") == "-S/ 1.234.567,89"
 
 
 @given(st.text())

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pos.domain.errors import ValidationError
-from pos.domain.phone import PE_MOBILE, group_phone, parse_phone
+from pos.domain.phone import group_phone, parse_phone
 
 
 @pytest.mark.parametrize("typed", [
@@ -107,39 +107,3 @@ def test_grouping_partial_input(digits: str) -> None:
     grouped = group_phone(digits)
     assert grouped.replace(" ", "") == digits
     assert all(1 <= len(part) <= 3 for part in grouped.split(" ") if digits)
-
-
-# -- phonenumbers stays the source of truth (issue 12: parse_phone no longer imports it) ----
-
-def _phonenumbers_says_mobile(digits: str) -> bool:
-    """The check parse_phone made through phonenumbers before issue 12."""
-    import phonenumbers
-
-    number = phonenumbers.parse(digits, "PE")
-    return phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in (
-        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
-
-
-def test_the_mobile_pattern_is_phonenumbers_metadata() -> None:
-    from phonenumbers import PhoneMetadata
-
-    metadata = PhoneMetadata.metadata_for_region("PE")
-    assert metadata is not None and metadata.mobile is not None
-    assert metadata.mobile.national_number_pattern == PE_MOBILE.pattern
-    assert metadata.mobile.possible_length == (9,)
-
-
-@given(st.from_regex(r"\A9[0-9]{8}\Z") | st.from_regex(r"\A[0-9]{9}\Z"))
-def test_parse_phone_accepts_what_phonenumbers_calls_a_peruvian_mobile(digits: str) -> None:
-    """Nine digits, the only input that reached phonenumbers: the same verdict as before."""
-    try:
-        accepted = parse_phone(digits).digits == digits
-    except ValidationError:
-        accepted = False
-    assert accepted == (digits.startswith("9") and _phonenumbers_says_mobile(digits))
-
-
-@pytest.mark.parametrize("digits", ["900000000", "999999999", "912345678", "987654321"])
-def test_ends_of_the_mobile_range(digits: str) -> None:
-    assert parse_phone(digits).digits == digits
-    assert _phonenumbers_says_mobile(digits)
