@@ -32,7 +32,6 @@ source in every `pos` process (~80 ms here) but none of the baseline's, a cost n
 
 from __future__ import annotations
 
-import compileall
 import os
 import shutil
 import statistics
@@ -44,6 +43,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bench.common import compile_tree
 
 GOAL = 1.5
 RUNS = 9
@@ -89,15 +90,8 @@ def _timed(args: list[str], folder: Path, env: dict[str, str]) -> float:
     return elapsed
 
 
-def _compile_tree() -> None:
-    """Our packages' bytecode, as an installed `pos` has it (see the module's docstring)."""
-    for package in ("pos", "receipts"):
-        if not compileall.compile_dir(ROOT / package, quiet=1):
-            raise RuntimeError(f"{package} does not compile")
-
-
 def run(runs: int = RUNS) -> list[dict[str, Any]]:
-    _compile_tree()
+    compile_tree()
     folder = _shop_dir()
     try:
         today = datetime.now(ZoneInfo("America/Lima")).date().isoformat()
