@@ -35,7 +35,6 @@ def compile_tree() -> None:
     PYTHONDONTWRITEBYTECODE=1 (compileall), which would otherwise make every timed process
     recompile our modules from source while the baselines read their libraries' bytecode."""
     import compileall
-    from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
     for package in ("pos", "receipts"):
