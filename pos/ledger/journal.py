@@ -390,6 +390,25 @@ def verify(session: Session, key: bytes,
     return VerifyResult(entries=entries, events=n_events, heads=heads)
 
 
+def newest_row(where: Session | Connection | Tx, shape: _ChainShape,
+               series: str) -> tuple[Any, ...] | None:
+    """The newest row of `series` in a chained table (else the table's newest row), as a tuple
+    in `shape.hashed` order with its stored hash last: what the start-up key check reads."""
+    columns = ", ".join(f'"{name}"' for name in (*shape.hashed, "hash"))
+    tx = tx_of(where)
+    return (tx.one(f"SELECT {columns} FROM {shape.table} WHERE series = :series"
+                   " ORDER BY seq DESC LIMIT 1", {"series": series})
+            or tx.one(f"SELECT {columns} FROM {shape.table} ORDER BY id DESC LIMIT 1"))
+
+
+def signed_by(key: bytes, shape: _ChainShape, row: tuple[Any, ...]) -> bool:
+    """Whether `key` signed a row read by `newest_row` (its canonical bytes, as verify has
+    them: tests/ledger/test_verify_encoding.py)."""
+    stored = row[len(shape.hashed)]
+    expected = hmac.digest(key, canonical_tuple(shape, row), "sha256").hex()
+    return isinstance(stored, str) and hmac.compare_digest(stored, expected)
+
+
 # -- the idempotency lookup on the sell path ------------------------------------------------
 
 _ENTRY_COLUMNS = tuple(JournalEntry.model_fields)
