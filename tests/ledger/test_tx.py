@@ -59,6 +59,7 @@ def test_parse_utc_reads_what_utc_now_text_writes(moment: datetime) -> None:
     "2026-11-25T15:30:00.1+0500",  # 27 characters, but an offset: not the stored form
     "2026-11-25 15:30:00.123456Z", "2026-11-25T15:30:00,123456Z", "2026-11-25T15:30:00.123456",
     "2026-11-25T25:30:00.123456Z", "2026-02-30T10:00:00.000000Z", "",
+    "2026-W48-3T15:30:00.123456Z",  # an ISO week date: read by fromisoformat, not stored
 ])
 def test_parse_utc_refuses_anything_but_the_stored_form(text: str) -> None:
     with pytest.raises(ValueError):
