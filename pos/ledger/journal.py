@@ -35,7 +35,9 @@ def parse_utc(value: str) -> datetime:
     """The ledger's UTC text back to an aware datetime."""
     # The stored form by the C parser (strptime cost ~10 µs, three times per sale); any
     # other text goes through the strict format, which refuses it as before.
-    if (len(value) == 27 and value[10] == "T" and value[19] == "." and value[26] == "Z"
+    # Every separator checked: fromisoformat alone also reads other ISO forms (week dates).
+    if (len(value) == 27 and value[4] == value[7] == "-" and value[10] == "T"
+            and value[13] == value[16] == ":" and value[19] == "." and value[26] == "Z"
             and value[20:26].isdigit()):
         try:
             return datetime.fromisoformat(value[:26]).replace(tzinfo=timezone.utc)

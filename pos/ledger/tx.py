@@ -26,7 +26,9 @@ from sqlmodel import Session
 
 from pos.ledger.database import trusting_recent_connections
 
-_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+# A quoted literal or identifier (kept as written: SQLite reads no parameter inside one), or a
+# `:name` parameter outside them (not a `::type` cast).
+_NAMED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(?<![:\w]):([A-Za-z_]\w*)""")
 _PG_TEXT: dict[str, str] = {}  # statement as written -> psycopg's paramstyle, built once each
 
 # Per-transaction safety levels. NORMAL, not OFF, in WAL mode: see database.RELAXED_SQLITE.
@@ -37,8 +39,14 @@ RELAXED_SQLITE = "NORMAL"
 def _pg(statement: str) -> str:
     text = _PG_TEXT.get(statement)
     if text is None:
-        text = _PG_TEXT[statement] = _NAMED.sub(r"%(\1)s", statement.replace("%", "%%"))
+        # Every % doubled, in literals too: psycopg reads the whole text for its placeholders.
+        text = _PG_TEXT[statement] = _NAMED.sub(_pg_part, statement.replace("%", "%%"))
     return text
+
+
+def _pg_part(found: re.Match[str]) -> str:
+    quoted, name = found.groups()
+    return quoted if quoted is not None else f"%({name})s"
 
 
 class Tx:
@@ -61,7 +69,9 @@ class Tx:
     def _cursor(self, statement: str, params: dict[str, Any] | None) -> Any:
         if self.postgres:
             cur = self.driver.cursor()
-            cur.execute(_pg(statement), params)
+            # Always parameters, if none: psycopg leaves a text without them as it is, and
+            # the doubled % of `_pg` would reach the server.
+            cur.execute(_pg(statement), params if params is not None else {})
             return cur
         return self.driver.execute(statement, params or {})
 

@@ -7,10 +7,13 @@ kept; the journal stays gapless and its chains verify.
 from __future__ import annotations
 
 import random
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -227,3 +230,99 @@ def test_a_sale_right_after_the_server_dropped_its_connections(
     assert seqs == [1, 2, 3, 4]
     assert {f"R001-{n:08d}" for n in seqs} == jobs
     pg_shop.verify()
+
+
+class AnswerCutter:
+    """A loopback TCP proxy in front of the server. Armed, it lets the next COMMIT through,
+    then swallows the server's answer and closes the client's connection: the sale is kept,
+    but the terminal cannot know it (the connection died during its commit)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.armed = False
+        self.cuts = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            commit_sent = threading.Event()
+            threading.Thread(target=self._up, args=(client, server, commit_sent),
+                             daemon=True).start()
+            threading.Thread(target=self._down, args=(server, client, commit_sent),
+                             daemon=True).start()
+
+    def _up(self, client: socket.socket, server: socket.socket,
+            commit_sent: threading.Event) -> None:
+        try:
+            while chunk := client.recv(65536):
+                if self.armed and b"COMMIT" in chunk:
+                    self.armed = False
+                    commit_sent.set()
+                server.sendall(chunk)
+        except OSError:
+            pass
+
+    def _down(self, server: socket.socket, client: socket.socket,
+              commit_sent: threading.Event) -> None:
+        try:
+            while chunk := server.recv(65536):
+                if commit_sent.is_set():  # the server's answer to the COMMIT: never delivered
+                    self.cuts += 1
+                    client.shutdown(socket.SHUT_RDWR)
+                    client.close()
+                    server.close()
+                    return
+                client.sendall(chunk)
+        except OSError:
+            pass
+
+
+def test_connection_dies_during_the_commit_of_a_sale(
+        pg_url: str, make_settings: Callable[..., Any]) -> None:
+    """The server kept the sale, but its answer to COMMIT never arrived: the clerk is told to
+    look it up, the sale is NOT run again on a new connection (it would be sold twice), and
+    submitting the same draft again finds it (request id)."""
+    from pos.domain.results import ClerkView
+    from pos.i18n import set_locale
+    from pos.ledger.errors import LedgerError
+    from pos.services import Shop
+
+    parts = urlsplit(pg_url)
+    proxy = AnswerCutter(parts.hostname or "127.0.0.1", parts.port or 5432)
+    url = urlunsplit(parts._replace(netloc=f"{parts.netloc.rsplit(':', 1)[0]}:{proxy.port}"))
+    set_locale("en")
+    shop = Shop.open(make_settings(ledger={"url": url}))
+    try:
+        shop.add_clerk("Juan", "clerk", "5678", by=shop.add_clerk("Rosa", "manager", "1234"))
+        open_test_shift(shop)
+        juan = ClerkView("Juan", "clerk")
+        draft = shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                 method="cash", id_spec="dni:12345678")
+        shop.sell(juan, draft, request_id="warm", print_now=False)  # a pooled connection
+        proxy.armed = True
+        with pytest.raises(LedgerError, match="did not confirm the save") as failed:
+            shop.sell(juan, draft, request_id="cut", print_now=True)
+        assert proxy.cuts == 1
+        assert "Traceback" not in str(failed.value)
+        seqs, jobs = _ledger(shop)
+        assert seqs == [1, 2, 3], "the sale was run again after its commit was sent"
+        again = shop.sell(juan, draft, request_id="cut", print_now=False)
+        assert again.duplicate and again.ticket == "R001-00000003"
+        assert shop.sell(juan, draft, request_id="next", print_now=False).ticket == (
+            "R001-00000004")
+        seqs, jobs = _ledger(shop)
+        assert seqs == [1, 2, 3, 4] and jobs == {f"R001-{n:08d}" for n in seqs}
+        shop.verify()
+    finally:
+        shop.close()
+        proxy.close()

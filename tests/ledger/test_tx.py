@@ -46,6 +46,13 @@ def test_postgres_parameters_are_rewritten_once_and_casts_kept() -> None:
     assert _pg("SELECT :a") is _pg("SELECT :a")  # built once
 
 
+def test_postgres_parameters_are_not_read_inside_quotes() -> None:
+    """SQLite reads no parameter inside a literal or a quoted name: neither does the rewrite
+    (a `:name` there was turned into a psycopg placeholder, a KeyError or a changed text)."""
+    assert _pg("SELECT ' :b', 'x'':c', \"col :d\", :a") == (
+        "SELECT ' :b', 'x'':c', \"col :d\", %(a)s")
+
+
 @given(st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(9998, 12, 31)))
 def test_parse_utc_reads_what_utc_now_text_writes(moment: datetime) -> None:
     aware = moment.replace(tzinfo=timezone.utc)
@@ -59,6 +66,7 @@ def test_parse_utc_reads_what_utc_now_text_writes(moment: datetime) -> None:
     "2026-11-25T15:30:00.1+0500",  # 27 characters, but an offset: not the stored form
     "2026-11-25 15:30:00.123456Z", "2026-11-25T15:30:00,123456Z", "2026-11-25T15:30:00.123456",
     "2026-11-25T25:30:00.123456Z", "2026-02-30T10:00:00.000000Z", "",
+    "2026-W48-3T15:30:00.123456Z",  # an ISO week date: read by fromisoformat, not stored
 ])
 def test_parse_utc_refuses_anything_but_the_stored_form(text: str) -> None:
     with pytest.raises(ValueError):
@@ -170,6 +178,10 @@ def test_write_tx_on_postgresql(pg_url: str, tmp_path: Path) -> None:
         assert sale.print_outcome is not None and sale.print_outcome.printed
         with pytest.raises(LedgerError):
             terminal.write_tx(lambda tx: tx.run("INSERT INTO print_job (id) VALUES (NULL)"))
+        # Statement text reaches the server as written, with or without parameters.
+        assert terminal.write_tx(lambda tx: tx.one("SELECT '100%', ' :b'")) == ("100%", " :b")
+        assert terminal.write_tx(lambda tx: tx.one("SELECT '5%' || :a, 'x:y'", {"a": "!"})) == (
+            "5%!", "x:y")
         shop.verify()
     finally:
         shop.close()
