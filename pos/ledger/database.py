@@ -106,54 +106,7 @@ def _sqlite_begin(conn: Any) -> None:
     if options.get("pos_read_only"):
         conn.exec_driver_sql("BEGIN")
         return
-    if options.get(RELAXED):
-        # SQLite refuses to change the safety level inside a transaction: before BEGIN, and
-        # put back when the connection returns to the pool (_sqlite_checkin).
-        conn.connection.info[RELAXED] = True
-        conn.exec_driver_sql(f"PRAGMA synchronous={RELAXED_SQLITE}")
     conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-def _sqlite_checkin(dbapi_conn: Any, record: Any) -> None:
-    """A connection that committed a relaxed transaction is durable again for the next one."""
-    if dbapi_conn is not None and record.info.pop(RELAXED, False):
-        try:
-            dbapi_conn.execute(f"PRAGMA synchronous={DURABLE_SQLITE}")
-        except Exception as exc:  # noqa: BLE001 - never hand a relaxed connection out again
-            record.invalidate(exc)
-
-
-# -- relaxed durability: state whose loss after a power cut is harmless ------------------------
-# A print job's progress (claimed, printed, failed, unconfirmed) is rewritten after the sale's
-# own durable commit. If a power cut loses such a rewrite, the ledger is as it was before it
-# (a prefix of the commits: SQLite's WAL and PostgreSQL's WAL both replay in order and a later
-# durable commit makes every earlier one durable too), so the job reads "sending" and, once its
-# claim is stale, "unconfirmed": it is printed again only as a COPIA, never a second original.
-RELAXED = "pos_relaxed"
-DURABLE_SQLITE = "FULL"
-# NORMAL, not OFF: in WAL mode a NORMAL commit does not wait for the disk either, but its
-# automatic checkpoints still sync the WAL and the database file. With OFF a checkpoint could
-# mark frames as copied before the database file holds them, and a later writer restarting the
-# WAL would overwrite the only durable copy of earlier, durable sales.
-RELAXED_SQLITE = "NORMAL"
-
-
-@contextmanager
-def relaxed_durability(session: Session) -> Iterator[Session]:
-    """Let the session's transaction commit without waiting for the disk.
-
-    Enter it before the session's first statement: the transaction it begins (and only that
-    one) is relaxed — `PRAGMA synchronous=NORMAL` on SQLite in WAL mode, restored to FULL when
-    the connection goes back to the pool; `SET LOCAL synchronous_commit = off` on PostgreSQL,
-    which ends with the transaction. Commit it inside the block or after it, as usual.
-    Use it only for state whose loss after a power cut is harmless (see above).
-    """
-    conn = session.connection(execution_options={RELAXED: True})
-    if not conn.get_execution_options().get(RELAXED):  # the transaction had already begun
-        raise RuntimeError("relaxed_durability must begin the session's transaction")
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-    yield session
 
 
 def make_engine(url: str, *, create_parent: bool = False) -> Engine:
@@ -164,7 +117,6 @@ def make_engine(url: str, *, create_parent: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-        event.listen(engine, "checkin", _sqlite_checkin)
         return engine
     if url.startswith("postgresql"):
         try:

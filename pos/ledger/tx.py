@@ -31,8 +31,17 @@ from pos.ledger.database import trusting_recent_connections
 _NAMED = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*")|(?<![:\w]):([A-Za-z_]\w*)""")
 _PG_TEXT: dict[str, str] = {}  # statement as written -> psycopg's paramstyle, built once each
 
-# Per-transaction safety levels. NORMAL, not OFF, in WAL mode: see database.RELAXED_SQLITE.
+# -- relaxed durability: state whose loss after a power cut is harmless ------------------------
+# A print job's progress (claimed, printed, failed, unconfirmed) is rewritten after the sale's
+# own durable commit. If a power cut loses such a rewrite, the ledger is as it was before it
+# (a prefix of the commits: SQLite's WAL and PostgreSQL's WAL both replay in order and a later
+# durable commit makes every earlier one durable too), so the job reads "sending" and, once its
+# claim is stale, "unconfirmed": it is printed again only as a COPIA, never a second original.
 DURABLE_SQLITE = "FULL"
+# NORMAL, not OFF: in WAL mode a NORMAL commit does not wait for the disk either, but its
+# automatic checkpoints still sync the WAL and the database file. With OFF a checkpoint could
+# mark frames as copied before the database file holds them, and a later writer restarting the
+# WAL would overwrite the only durable copy of earlier, durable sales.
 RELAXED_SQLITE = "NORMAL"
 
 
@@ -103,7 +112,8 @@ class Tx:
     def start(self, *, relaxed: bool = False) -> None:
         """Begin the write transaction: SQLite takes the write lock up front (BEGIN IMMEDIATE,
         as every write of the Session path does). `relaxed` commits without waiting for the
-        disk (database.relaxed_durability says when that is safe)."""
+        disk — SQLite `synchronous=NORMAL` in WAL mode until `close`, PostgreSQL `SET LOCAL
+        synchronous_commit = off` — only for state whose loss is harmless (see above)."""
         if self.postgres:
             if relaxed:
                 self.run("SET LOCAL synchronous_commit = off")

@@ -206,14 +206,10 @@ class Terminal:
         """A read-only session: lookups, history, verify and exports never block a sale."""
         return database.read_session(self.engine)
 
-    def write(self, work: Callable[[Session], T], *, relaxed: bool = False) -> T:
-        """Run `work` in one write transaction, turning database faults into LedgerError.
-
-        The transaction is committed durably, unless `relaxed`: then without waiting for the
-        disk (`database.relaxed_durability`), for print-job progress only. A relaxed
-        transaction must append nothing chained (its head would reach the witness while the
-        commit itself could still be lost); it never carries the pending start event.
-        """
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in one durable write transaction, turning database faults into
+        LedgerError. (Print-job progress, committed without waiting for the disk, runs on
+        `write_tx(..., relaxed=True)`.)"""
         committing = False
         if self.problem is not None:
             raise LedgerError(self.stopped())
@@ -222,13 +218,8 @@ class Terminal:
             with Session(self.engine, expire_on_commit=False) as s:
                 s.info["pos_check"] = self._check_append
                 try:
-                    if relaxed:
-                        with database.relaxed_durability(s):
-                            result = work(s)
-                        _refuse_relaxed_heads(s.info)
-                    else:
-                        result = work(s)
-                        self._start_event(s)
+                    result = work(s)
+                    self._start_event(s)
                     s.flush()
                     committing = True
                     s.commit()
@@ -247,6 +238,11 @@ class Terminal:
         """`write` for work that needs no ORM (the sale, its print job's progress): the same
         transaction, checks, start event, witness and error messages, on the driver's own
         connection (pos/ledger/tx.py) — a Session's machinery cost more than the sale's SQL.
+
+        Committed durably, unless `relaxed`: then without waiting for the disk, for print-job
+        progress only (pos/ledger/tx.py says why that is safe). A relaxed transaction must
+        append nothing chained (its head would reach the witness while the commit itself could
+        still be lost); it never carries the pending start event.
 
         A PostgreSQL connection found dropped by the server before the commit was sent (it
         was not pinged: `database.trusting_recent_connections`) held nothing: the pool is

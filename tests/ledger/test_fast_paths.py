@@ -6,7 +6,6 @@ Real SQLite files through a real Shop, and a real PostgreSQL server where one is
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from pos.ledger import journal
-from pos.ledger.database import relaxed_durability
 from pos.ledger.models import JournalEntry, PrintJob
 
 
@@ -61,7 +59,7 @@ def test_request_lookup_of_an_entry_without_a_print_job(shop: Any) -> None:
     assert done is not None and done.job_id == 0 and done.entry.ticket == sale.ticket
 
 
-# -- relaxed_durability on SQLite ------------------------------------------------------------
+# -- relaxed transactions (Terminal.write_tx(..., relaxed=True)) on SQLite --------------------
 
 def _synchronous(session: Session) -> int:
     return int(session.connection().exec_driver_sql("PRAGMA synchronous").scalar_one())
@@ -72,12 +70,14 @@ def test_relaxed_transaction_commits_without_full_sync_then_the_next_is_durable(
     sale = _sell(shop, None)
     with Session(shop.engine) as s:
         assert _synchronous(s) == 2  # FULL: every ordinary write waits for the disk
-    with Session(shop.engine) as s:
-        with relaxed_durability(s):
-            assert _synchronous(s) == 1  # NORMAL in WAL mode: the commit does not fsync
-            s.connection().execute(text(
-                "UPDATE print_job SET status = 'printed' WHERE ticket = :t"), {"t": sale.ticket})
-        s.commit()
+    inside: list[int] = []
+
+    def work(tx: Any) -> None:
+        inside.append(tx.one("PRAGMA synchronous")[0])
+        tx.run("UPDATE print_job SET status = 'printed' WHERE ticket = :t", {"t": sale.ticket})
+
+    shop.terminal.write_tx(work, relaxed=True)
+    assert inside == [1]  # NORMAL in WAL mode: the commit does not fsync
     with Session(shop.engine) as s:
         assert _synchronous(s) == 2  # the pooled connection is durable again
         assert s.exec(select(PrintJob.status).where(PrintJob.ticket == sale.ticket)).one() == \
@@ -87,43 +87,19 @@ def test_relaxed_transaction_commits_without_full_sync_then_the_next_is_durable(
 
 
 def test_relaxed_rolled_back_transaction_restores_durability(shop: Any) -> None:
-    with Session(shop.engine) as s:
-        with relaxed_durability(s):
-            s.connection().execute(text("UPDATE print_job SET attempts = attempts + 1"))
-        s.rollback()
+    def work(tx: Any) -> None:
+        tx.run("UPDATE print_job SET attempts = attempts + 1")
+        raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        shop.terminal.write_tx(work, relaxed=True)
     with Session(shop.engine) as s:
         assert _synchronous(s) == 2
         assert s.exec(select(PrintJob.attempts)).all() == [0]
 
 
-def test_relaxed_must_begin_the_transaction(shop: Any) -> None:
-    with Session(shop.engine) as s:
-        s.connection().execute(text("SELECT 1"))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SQLAlchemy warns that the options are ignored
-            with pytest.raises(RuntimeError), relaxed_durability(s):
-                pass
-
-
-# -- relaxed_durability on PostgreSQL --------------------------------------------------------
-
-@pytest.mark.postgres
-def test_relaxed_on_postgresql_is_local_to_its_transaction(pg_url: str, tmp_path: Path) -> None:
-    from pos.ledger.database import make_engine
-    from tests.ledger.terminal_worker import prepare
-
-    prepare(pg_url, tmp_path)
-    engine = make_engine(pg_url)
-    try:
-        with Session(engine) as s:
-            with relaxed_durability(s):
-                shown = s.connection().exec_driver_sql("SHOW synchronous_commit").scalar_one()
-            s.commit()
-        assert shown == "off"
-        with Session(engine) as s:
-            assert s.connection().exec_driver_sql("SHOW synchronous_commit").scalar_one() == "on"
-    finally:
-        engine.dispose()
+# -- relaxed transactions on PostgreSQL: tests/ledger/test_tx.py::test_write_tx_on_postgresql
+# (synchronous_commit is off inside, on in the next transaction).
 
 
 @pytest.mark.postgres
