@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, text
-from sqlalchemy.engine import Connection
 from sqlmodel import Session, SQLModel, col, select
 
 from pos.domain.text import check_free_text
@@ -20,7 +19,7 @@ from pos.domain.ticket import ticket_number  # the one rule; `journal.ticket_num
 from pos.i18n import _
 from pos.ledger.errors import ChainBroken, LedgerError
 from pos.ledger.models import GENESIS, EventEntry, JournalEntry
-from pos.ledger.tx import Tx, tx_of
+from pos.ledger.tx import Tx, Where, tx_of
 
 Row = TypeVar("Row", JournalEntry, EventEntry)
 
@@ -392,7 +391,7 @@ def verify(session: Session, key: bytes,
     return VerifyResult(entries=entries, events=n_events, heads=heads)
 
 
-def newest_row(where: Session | Connection | Tx, shape: _ChainShape,
+def newest_row(where: Where, shape: _ChainShape,
                series: str) -> tuple[Any, ...] | None:
     """The newest row of `series` in a chained table (else the table's newest row), as a tuple
     in `shape.hashed` order with its stored hash last: what the start-up key check reads."""
@@ -429,7 +428,7 @@ class RequestDone:
     job_id: int
 
 
-def find_by_request_id(where: Session | Connection | Tx, request_id: str) -> RequestDone | None:
+def find_by_request_id(where: Where, request_id: str) -> RequestDone | None:
     """The entry a request id already produced, by one indexed query without the ORM.
 
     Called inside the write transaction: taken under the terminal's lock, so two submits of

@@ -157,7 +157,11 @@ class Tx:
             pooled.close()
 
 
-def tx_of(where: Session | Connection | Tx) -> Tx:
+# An open transaction, as the ledger's functions take it: a Session's, a Connection's, a Tx.
+Where = Session | Connection | Tx
+
+
+def tx_of(where: Where) -> Tx:
     """The Tx of a Session's (or a Connection's) open transaction; a Tx as it is.
 
     The Session's pending objects are flushed first, so the raw statements see them.

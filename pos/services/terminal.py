@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, select
 
@@ -30,12 +30,11 @@ from pos.i18n import N_, _
 from pos.ledger import database, journal, witness
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import JournalEntry
-from pos.ledger.tx import Tx, tx_of
+from pos.ledger.tx import Tx, Where, tx_of
 from pos.services.ports import Clock, system_clock
 
 T = TypeVar("T")
 _RECONNECTS = 1  # write_tx: a dropped connection is replaced once per transaction
-Where = Session | Connection | Tx  # an open transaction, as the ledger functions take it
 
 
 class Terminal:
@@ -224,7 +223,7 @@ class Terminal:
                     committing = True
                     s.commit()
                 except BaseException:
-                    with contextlib.suppress(SQLAlchemyError, *self._driver_errors):
+                    with contextlib.suppress(*faults):
                         s.rollback()
                     raise
             self._committed(s.info)
