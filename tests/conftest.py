@@ -94,6 +94,14 @@ class Clock:
         return self.now
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Each test process (xdist workers too) waits with a sleep that works on this machine
+    (tests/wallclock.py: libfaketime without a faked monotonic clock refuses time.sleep)."""
+    from tests.wallclock import sleep_that_works
+
+    sleep_that_works()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _frozen_wall_clock() -> Iterator[Any]:
     """No test reads the real clock: the wall clock starts at FIXED_NOW and ticks from there,

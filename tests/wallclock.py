@@ -32,9 +32,33 @@ def offset_to(moment: datetime) -> str:
 
 def follow() -> None:
     """In a helper process: tick from the parent test's wall clock, if it set one."""
+    sleep_that_works()
     offset = os.environ.get(ENV)
     if not offset:
         return
     import time_machine
 
     time_machine.travel(real_now() + timedelta(seconds=float(offset)), tick=True).start()
+
+
+def sleep_that_works() -> None:
+    """Where the machine refuses time.sleep, a timed wait in its place, for this process.
+
+    Under libfaketime with FAKETIME_DONT_FAKE_MONOTONIC=1, Python's time.sleep (an absolute
+    deadline on the monotonic clock) fails with EINVAL, and with it the standard library's own
+    waits built on it: subprocess.run(..., timeout=...) among them, which every test that runs
+    `pos` as a process uses. A relative timed wait (threading.Event().wait) still works there.
+    On any other machine time.sleep works and nothing is replaced.
+    """
+    import threading
+    import time
+
+    try:
+        time.sleep(0.001)
+    except OSError:
+        def sleep(seconds: float) -> None:
+            if seconds < 0:
+                raise ValueError("sleep length must be non-negative")
+            threading.Event().wait(seconds)
+
+        time.sleep = sleep

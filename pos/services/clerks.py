@@ -9,7 +9,7 @@ still active, a manager and untouched.
 
 from __future__ import annotations
 
-import time
+import threading
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -256,6 +256,9 @@ class Clerks:
 
 
 def pin_delay(seconds: float) -> None:
-    """Slow down PIN guessing (no call at all for 0: some clocks refuse a zero sleep)."""
+    """Slow down PIN guessing. A timed wait with a relative timeout, not time.sleep: sleep
+    waits for an absolute deadline on the monotonic clock, which a PC whose clocks were
+    tampered with (libfaketime without a faked monotonic clock) refuses with EINVAL — a wrong
+    PIN must be told as one, never as a crash."""
     if seconds > 0:
-        time.sleep(seconds)
+        threading.Event().wait(seconds)
