@@ -10,6 +10,7 @@ still active, a manager and untouched.
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
@@ -256,9 +257,12 @@ class Clerks:
 
 
 def pin_delay(seconds: float) -> None:
-    """Slow down PIN guessing. A timed wait with a relative timeout, not time.sleep: sleep
-    waits for an absolute deadline on the monotonic clock, which a PC whose clocks were
-    tampered with (libfaketime without a faked monotonic clock) refuses with EINVAL — a wrong
-    PIN must be told as one, never as a crash."""
+    """Slow down PIN guessing. Where the machine refuses time.sleep (libfaketime with the
+    monotonic clock left real: EINVAL), a relative timed wait instead — a wrong PIN must be
+    told as one, never as a crash. (Not the timed wait always: with a frozen fake monotonic
+    clock it would never end.)"""
     if seconds > 0:
-        threading.Event().wait(seconds)
+        try:
+            time.sleep(seconds)
+        except OSError:
+            threading.Event().wait(seconds)
