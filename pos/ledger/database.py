@@ -163,6 +163,13 @@ def _ping_unless_recent(dbapi_conn: Any, record: Any, proxy: Any) -> None:
     if (getattr(_checkout, "trust_recent", False) and used is not None
             and time.monotonic() - used < IDLE_PING):
         return
+    # On failure the pool replaces it with a new connection (SQLAlchemy's pessimistic
+    # handling).
+    ping(dbapi_conn)
+
+
+def ping(dbapi_conn: Any) -> None:
+    """One round trip on a PostgreSQL connection; DisconnectionError if it is not usable."""
     try:
         cur = dbapi_conn.cursor()
         try:
@@ -172,7 +179,6 @@ def _ping_unless_recent(dbapi_conn: Any, record: Any, proxy: Any) -> None:
         if not dbapi_conn.autocommit:
             dbapi_conn.rollback()  # the ping's implicit transaction ends here
     except Exception as exc:  # noqa: BLE001 - any failure: the connection is not usable
-        # The pool replaces it with a new connection (SQLAlchemy's pessimistic handling).
         raise DisconnectionError(str(exc)[:200]) from exc
 
 

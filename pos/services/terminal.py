@@ -30,7 +30,7 @@ from pos.i18n import N_, _
 from pos.ledger import database, journal, witness
 from pos.ledger.errors import DayClosedError, LedgerError
 from pos.ledger.models import JournalEntry
-from pos.ledger.tx import Tx, Where, tx_of
+from pos.ledger.tx import Connections, Tx, Where, tx_of
 from pos.services.ports import Clock, system_clock
 
 T = TypeVar("T")
@@ -46,6 +46,7 @@ class Terminal:
         self.tz = ZoneInfo(settings.shop.timezone)
         self.clock: Clock = clock or system_clock
         self._engine: Engine | None = None
+        self._connections: Connections | None = None  # kept for write_tx, see pos/ledger/tx.py
         self._key: bytes | None = None
         self.witness: witness.WitnessLog | None = None
         # The newest head of this terminal's journal ("J") and event log ("E") as witnessed:
@@ -68,6 +69,7 @@ class Terminal:
         self._refuse_missing_ledger()
         self._engine = database.make_engine(url, create_parent=embedded)
         database.migrate(self._engine)
+        self._connections = Connections(self._engine)
         key_path = self.settings.key_path
         # The witnesses are read before the ledger: a line is appended only after its entry is
         # committed, so terminals starting together never see a witness ahead of the ledger.
@@ -182,6 +184,8 @@ class Terminal:
     def close(self) -> None:
         if self.witness is not None:
             self.witness.close()
+        if self._connections is not None:
+            self._connections.close()
         if self._engine is not None:
             self._engine.dispose()
 
@@ -190,6 +194,12 @@ class Terminal:
         if self._engine is None:
             raise LedgerError(_("The ledger is not open."))
         return self._engine
+
+    @property
+    def connections(self) -> Connections:
+        if self._connections is None:
+            raise LedgerError(_("The ledger is not open."))
+        return self._connections
 
     @property
     def key(self) -> bytes:
@@ -254,7 +264,7 @@ class Terminal:
             committing = False
             tx: Tx | None = None
             try:
-                tx = Tx.checkout(self.engine)
+                tx = self.connections.tx()
                 try:
                     tx.info["pos_check"] = self._check_append
                     try:

@@ -232,6 +232,43 @@ def test_a_sale_right_after_the_server_dropped_its_connections(
     pg_shop.verify()
 
 
+def test_a_sale_after_its_kept_connection_idled_and_was_dropped(
+        pg_server: Any, pg_url: str, pg_shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection the terminal keeps between its writes is pinged once it has been idle
+    (`IDLE_PING`, here 0 s: always), as the pool's checkout would: the server dropped it, the
+    ping finds it dead, the sale runs on a new connection at once (nothing to retry)."""
+    import psycopg
+
+    import pos.ledger.tx as tx_module
+    from pos.domain.results import ClerkView
+
+    juan = ClerkView("Juan", "clerk")
+    draft = pg_shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                method="cash", id_spec="dni:12345678")
+    pg_shop.sell(juan, draft, request_id="kept-1")
+    monkeypatch.setattr(tx_module, "IDLE_PING", 0.0)
+    assert pg_server.terminate_backends(dbname_of(pg_url)) >= 1
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def traced(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(query).strip())
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", traced)
+    sale = pg_shop.sell(juan, draft, request_id="kept-2")
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
+    assert "SELECT 1" in sent
+    # The dead connection was found by the ping, before the sale's first statement.
+    assert sent.index("SELECT 1") < min(i for i, q in enumerate(sent)
+                                        if q.startswith("INSERT INTO journal_entry"))
+    assert not sale.duplicate and sale.print_outcome is not None and sale.print_outcome.printed
+    seqs, jobs = _ledger(pg_shop)
+    assert seqs == [1, 2, 3]
+    assert {f"R001-{n:08d}" for n in seqs} == jobs
+    pg_shop.verify()
+
+
 class AnswerCutter:
     """A loopback TCP proxy in front of the server. Armed, it lets the next COMMIT through,
     then swallows the server's answer and closes the client's connection: the sale is kept,

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from pos.domain.results import ClerkView
 from pos.ledger import journal
 from pos.ledger.errors import LedgerError
-from pos.ledger.tx import Tx, _pg
+from pos.ledger.tx import Connections, Tx, _pg
 
 
 JUAN = ClerkView("Juan", "clerk")
@@ -98,6 +98,120 @@ def test_a_relaxed_write_tx_leaves_its_connection_durable(shop: Any) -> None:
     terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]), relaxed=True)
     terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]))
     assert seen == [1, 2]  # NORMAL for the print state, FULL again for the next sale
+
+
+# -- the connection kept between write transactions (Connections) -----------------------------
+
+def _driver(terminal: Any, relaxed: bool = False) -> Any:
+    found: list[Any] = []
+    terminal.write_tx(lambda tx: found.append(tx.driver), relaxed=relaxed)
+    return found[0]
+
+
+def test_write_tx_keeps_one_durable_connection_between_transactions(shop: Any) -> None:
+    """A sale and its print outcome run on the same connection, taken from the pool once; it
+    is durable whenever it is not inside a relaxed transaction, and no Session gets it."""
+    terminal = shop.terminal
+    kept = _driver(terminal)
+    assert _driver(terminal, relaxed=True) is kept
+    assert _driver(terminal) is kept
+    seen: list[int] = []
+    terminal.write_tx(lambda tx: seen.append(tx.one("PRAGMA synchronous")[0]))
+    assert seen == [2]
+    with terminal.session() as s:  # the pool's connections are the others
+        assert s.connection().connection.driver_connection is not kept
+    sale = shop.sell(JUAN, shop.build_draft(operator="claro", phone="987654321", amount="20",
+                                            method="cash", tendered="20", id_spec="dni:12345678"))
+    assert sale.print_outcome is not None and sale.print_outcome.printed
+    assert _driver(terminal) is kept
+    assert kept.execute("PRAGMA synchronous").fetchone()[0] == 2 and not kept.in_transaction
+
+
+def test_a_failed_write_tx_leaves_the_kept_connection_clean(shop: Any) -> None:
+    terminal = shop.terminal
+    kept = _driver(terminal)
+    path = _ledger(shop)
+    before = _rows(path, "print_job")
+
+    def work(tx: Tx) -> None:
+        tx.run("INSERT INTO print_job (series, ticket, kind, status, attempts, created_at) "
+               "VALUES ('R001', 'R001-00000099', 'sale', 'queued', 0, 'x')")
+        raise RuntimeError("half-way")
+
+    for relaxed in (False, True):
+        with pytest.raises(RuntimeError):
+            terminal.write_tx(work, relaxed=relaxed)
+        assert not kept.in_transaction and kept.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert _rows(path, "print_job") == before
+    assert _driver(terminal) is kept
+
+
+@pytest.mark.parametrize("relaxed", [False, True])
+def test_a_connection_left_inside_a_transaction_is_never_kept(shop: Any, relaxed: bool) -> None:
+    """Only a transaction that ended (committed or rolled back) leaves its connection kept; one
+    still open goes back to the pool, whose reset rolls it back — or, relaxed, is closed:
+    never handed out relaxed."""
+    connections = Connections(shop.engine)
+    path = _ledger(shop)
+    before = _rows(path, "print_job")
+    tx = connections.tx()
+    tx.start(relaxed=relaxed)
+    tx.run("INSERT INTO print_job (series, ticket, kind, status, attempts, created_at) "
+           "VALUES ('R001', 'R001-00000099', 'sale', 'queued', 0, 'x')")
+    driver = tx.driver
+    tx.close()
+    assert connections._idle is None  # not kept
+    assert _rows(path, "print_job") == before
+    if relaxed:
+        with pytest.raises(sqlite3.ProgrammingError):  # closed
+            driver.execute("SELECT 1")
+    else:
+        assert driver.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert not driver.in_transaction
+    connections.close()
+
+
+def test_a_disposed_engine_retires_the_kept_connection(shop: Any) -> None:
+    """`engine.dispose()` means new connections from there on: the kept one is closed, not
+    used again; closing the shop closes it too."""
+    terminal = shop.terminal
+    kept = _driver(terminal)
+    shop.engine.dispose()
+    fresh = _driver(terminal)
+    assert fresh is not kept
+    with pytest.raises(sqlite3.ProgrammingError):  # closed
+        kept.execute("SELECT 1")
+    shop.close()
+    with pytest.raises(sqlite3.ProgrammingError):
+        fresh.execute("SELECT 1")
+
+
+def test_threads_writing_at_once_share_the_kept_connection_safely(shop: Any) -> None:
+    """Two threads (the sale screen and the print worker) write at the same time: each gets
+    a connection of its own, at most one is kept, the chain stays gapless."""
+    import threading
+
+    draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
+                             tendered="20", id_spec="dni:12345678")
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def seller() -> None:
+        try:
+            start.wait()
+            for _ in range(15):
+                sale = shop.sell(JUAN, draft)
+                assert sale.print_outcome is not None and sale.print_outcome.printed
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=seller) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert shop.verify().entries == _rows(_ledger(shop), "journal_entry") >= 30
 
 
 def test_a_relaxed_write_tx_may_not_append_to_a_chain(shop: Any) -> None:
