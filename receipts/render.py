@@ -185,7 +185,8 @@ def render(
     if kick_drawer:
         printer.cashdraw(2)  # first, so the drawer opens while the receipt prints
 
-    _header(page, receipt)
+    if receipt.header:
+        printer._raw(_header_bytes(profile, facts.codec, width, font, receipt.header))
     page.lines([""])
     if receipt.mark:
         _mark(page, receipt.mark)
@@ -225,13 +226,21 @@ def _pin_code_page(printer: Any, facts: _ProfileFacts) -> None:
     magic.disabled = True
 
 
-def _header(page: _Page, receipt: Receipt) -> None:
-    if not receipt.header:
-        return
+@lru_cache(maxsize=64)
+def _header_bytes(profile: str, codec: str, width: int, font: int,
+                  header: tuple[str, ...]) -> bytes:
+    """The header block, the same on every receipt of a shop: laid out once per printer setup
+    and header (a config reload with another header or printer is another key)."""
+    printer = escpos_printer().Dummy(profile=profile)
+    _header(_Page(printer, codec, width, font), header)
+    return printer.output  # type: ignore[no-any-return]
+
+
+def _header(page: _Page, header: tuple[str, ...]) -> None:
     page.style(align="center", bold=True, double_height=True)
-    page.lines(wrap(page.text(receipt.header[0]), page.width))
+    page.lines(wrap(page.text(header[0]), page.width))
     page.style(bold=False, normal_textsize=True)
-    rest = [line for text in receipt.header[1:] for line in wrap(page.text(text), page.width)]
+    rest = [line for text in header[1:] for line in wrap(page.text(text), page.width)]
     if rest:
         page.lines(rest)
     page.style(align="left")

@@ -26,6 +26,15 @@ ENTRY_FIELDS = (
 )
 
 
+def date_time_text(moment: datetime) -> str:
+    """`25/11/2026 10:30:00`: `moment.strftime("%d/%m/%Y %H:%M:%S")`, without strftime's format
+    parsing (every receipt prints one; tests/domain/test_time_text.py compares both)."""
+    if moment.year < 1000:  # strftime's %Y pads or not, as the C library does
+        return moment.strftime("%d/%m/%Y %H:%M:%S")
+    return "%02d/%02d/%d %02d:%02d:%02d" % (moment.day, moment.month, moment.year, moment.hour,
+                                            moment.minute, moment.second)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One journal entry (a sale, a void, a shift event, a pay-in/out, a Z...)."""
@@ -91,7 +100,7 @@ class Entry:
     @property
     def date_time_text(self) -> str:
         """`25/11/2026 10:30:00`: its date and time as slips and screens show them."""
-        return self.at.strftime("%d/%m/%Y %H:%M:%S")
+        return date_time_text(self.at)
 
     @property
     def hour_text(self) -> str:
