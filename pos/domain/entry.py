@@ -72,7 +72,12 @@ class Entry:
     @classmethod
     def of(cls, row: Any, at: datetime) -> Entry:
         """A value copied from anything with the journal's columns (a ledger row)."""
-        fields: dict[str, Any] = {name: getattr(row, name) for name in ENTRY_FIELDS}
+        # A loaded column is in the row's __dict__, where its attribute would read it from
+        # (through the ORM's descriptor, at ten times the cost); anything else (not loaded,
+        # expired, a property) is read as an attribute.
+        stored = getattr(row, "__dict__", None) or {}
+        fields: dict[str, Any] = {name: stored[name] if name in stored else getattr(row, name)
+                                  for name in ENTRY_FIELDS}
         return cls(**fields, at=at)
 
     @property
