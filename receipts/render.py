@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -148,7 +149,7 @@ class _Page:
     def text(self, value: str) -> str:
         return printable(value, self.codec)
 
-    def lines(self, lines: list[str]) -> None:
+    def lines(self, lines: Sequence[str]) -> None:
         self.printer._raw(("\n".join(lines) + "\n").encode(self.codec))
 
     def separator(self) -> None:
@@ -191,7 +192,7 @@ def render(
     if receipt.mark:
         _mark(page, receipt.mark)
     page.style(align="center", bold=True)
-    page.lines(wrap(page.text(receipt.title), width))
+    page.lines(_wrapped(receipt.title, facts.codec, width))
     page.style(align="left", bold=False)
     page.separator()
     for section in receipt.sections:
@@ -201,13 +202,19 @@ def render(
     if receipt.footer:
         page.lines([""])
         page.style(align="center")
-        page.lines([line for text in receipt.footer for line in wrap(page.text(text), width)])
+        page.lines([line for text in receipt.footer for line in _wrapped(text, facts.codec, width)])
         page.style(align="left")
     if cut:
         printer.cut()
     else:
         printer.print_and_feed(6)
     return printer.output
+
+
+@lru_cache(maxsize=512)
+def _wrapped(text: str, codec: str, width: int) -> tuple[str, ...]:
+    """A title's or footer's lines: the same texts on every receipt of a shop, wrapped once."""
+    return tuple(wrap(printable(text, codec), width))
 
 
 def _pin_code_page(printer: Any, facts: _ProfileFacts) -> None:
@@ -261,7 +268,7 @@ def _mark(page: _Page, mark: str) -> None:
 def _section(page: _Page, section: Section) -> None:
     if section.title:
         page.style(align="center", underline=1)
-        page.lines(wrap(page.text(section.title), page.width))
+        page.lines(_wrapped(section.title, page.codec, page.width))
         page.style(align="left", underline=0)
     plain: list[str] = []
     for row in section.rows:
