@@ -3,7 +3,6 @@ descriptors): the value must be the one attribute reads give, for every state a 
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from sqlalchemy.orm import defer
