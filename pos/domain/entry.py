@@ -87,7 +87,7 @@ class Entry:
 
     @property
     def amount_text(self) -> str:
-        return format_money(self.amount)
+        return format_money(self.amount_cents)  # céntimos: the same text as of self.amount
 
     @property
     def tendered(self) -> Decimal | None:
