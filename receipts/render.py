@@ -149,6 +149,13 @@ class _Page:
     def text(self, value: str) -> str:
         return printable(value, self.codec)
 
+    def wrapped(self, text: str) -> Sequence[str]:
+        """A title's or footer's lines (cached: the same texts on every receipt of a shop)."""
+        try:
+            return _wrapped(text, self.codec, self.width)
+        except TypeError:  # unhashable, not text at all: wrapped (and refused) as ever
+            return wrap(self.text(text), self.width)
+
     def lines(self, lines: Sequence[str]) -> None:
         self.printer._raw(("\n".join(lines) + "\n").encode(self.codec))
 
@@ -187,12 +194,15 @@ def render(
         printer.cashdraw(2)  # first, so the drawer opens while the receipt prints
 
     if receipt.header:
-        printer._raw(_header_bytes(profile, facts.codec, width, font, receipt.header))
+        try:
+            printer._raw(_header_bytes(profile, facts.codec, width, font, receipt.header))
+        except TypeError:  # an unhashable line, not text at all: laid out (and refused) as ever
+            _header(page, receipt.header)
     page.lines([""])
     if receipt.mark:
         _mark(page, receipt.mark)
     page.style(align="center", bold=True)
-    page.lines(_wrapped(receipt.title, facts.codec, width))
+    page.lines(page.wrapped(receipt.title))
     page.style(align="left", bold=False)
     page.separator()
     for section in receipt.sections:
@@ -202,7 +212,7 @@ def render(
     if receipt.footer:
         page.lines([""])
         page.style(align="center")
-        page.lines([line for text in receipt.footer for line in _wrapped(text, facts.codec, width)])
+        page.lines([line for text in receipt.footer for line in page.wrapped(text)])
         page.style(align="left")
     if cut:
         printer.cut()
@@ -268,7 +278,7 @@ def _mark(page: _Page, mark: str) -> None:
 def _section(page: _Page, section: Section) -> None:
     if section.title:
         page.style(align="center", underline=1)
-        page.lines(_wrapped(section.title, page.codec, page.width))
+        page.lines(page.wrapped(section.title))
         page.style(align="left", underline=0)
     plain: list[str] = []
     for row in section.rows:
