@@ -73,6 +73,10 @@ def _documents() -> dict[str, Receipt]:
         "long_barcode": sale_receipt(barcode="R001-" + "0123456789" * 4),
         "brace_barcode": sale_receipt(barcode="R{01}-{{42}}"),
         "bad_barcode": sale_receipt(barcode="R001-0000004ñ"),
+        # Not text at all: refused with the same error as ever, cached or not.
+        "list_in_header": Receipt(header=(["Bodega"],), title="X"),  # type: ignore[arg-type]
+        "list_title": Receipt(header=("Bodega",), title=["X"]),  # type: ignore[arg-type]
+        "int_footer": Receipt(header=("Bodega",), title="X", footer=(5,)),  # type: ignore[arg-type]
     }
 
 
@@ -101,7 +105,7 @@ def outcome(doc: Receipt, options: dict[str, Any]) -> str:
     """The SHA-256 of the bytes, or the error raised."""
     try:
         return hashlib.sha256(render(doc, **options)).hexdigest()
-    except ValueError as exc:
+    except (ValueError, TypeError, AttributeError) as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
