@@ -125,3 +125,13 @@ def test_mobile_type_alone_decides_as_validity_and_type_did(digits: str) -> None
     except ValidationError:
         accepted = False
     assert accepted == before
+
+
+@given(st.from_regex(r"9[0-9]{8}", fullmatch=True))
+def test_the_number_checked_is_the_one_phonenumbers_parses(digits: str) -> None:
+    # parse_phone hands phonenumbers the number it would parse from the 9 digits, unparsed:
+    # the same object, so the same type and validity.
+    import phonenumbers
+
+    assert phonenumbers.PhoneNumber(country_code=51, national_number=int(digits)) == \
+        phonenumbers.parse(digits, "PE")
