@@ -26,7 +26,7 @@ def _outcome(function: object, moment: datetime) -> str:
         return type(exc).__name__
 
 
-@given(st.datetimes(timezones=st.one_of(st.just(timezone.utc), st.timezones())))
+@given(st.datetimes(timezones=st.one_of(st.none(), st.just(timezone.utc), st.timezones())))
 @example(datetime(2024, 2, 29, 0, 0, 0, 0, tzinfo=timezone.utc))  # a leap day, at midnight
 @example(datetime(2028, 2, 29, 23, 59, 59, 999999, tzinfo=timezone.utc))
 @example(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))  # the last moment
