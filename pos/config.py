@@ -354,6 +354,11 @@ class Settings:
     def draft_rules(self) -> DraftRules:
         """What this config says a sale may be: the one place settings become `DraftRules`
         (the command line's `Sales.build_draft` and the sale screen's form both ask here)."""
+        return self._draft_rules
+
+    @cached_property
+    def _draft_rules(self) -> DraftRules:
+        # Built once per settings (immutable; a reload is a new object), not at every sale.
         # lazy: the sale rules load after the login screen's first frame, not with the config
         from pos.domain.draft import DraftRules
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from receipts import Receipt, Row, Section
 
 from pos.config import Settings
-from pos.domain.entry import ENTRY_FIELDS, Entry
+from pos.domain.entry import ENTRY_FIELDS, Entry, date_time_text
 from pos.domain.money import format_money
 from pos.domain.payment import method_label, payment_method
 from pos.domain.payment import payment_rows as payment_rows_of
@@ -51,7 +51,7 @@ def _tz(settings: Settings) -> ZoneInfo:
 
 
 def _when(entry: Entry, tz: ZoneInfo) -> str:
-    return local_time(entry, tz).strftime("%d/%m/%Y %H:%M:%S")
+    return date_time_text(local_time(entry, tz))
 
 
 def _check_code(entry: Entry) -> str:

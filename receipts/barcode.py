@@ -31,9 +31,17 @@ def _modules(value: str) -> str:
     from barcode.errors import BarcodeError
 
     try:
-        return Code128(value).build()[0]
+        # build() never uses the writer: one shared, not a new SVG writer per ticket.
+        return Code128(value, writer=_writer()).build()[0]
     except (BarcodeError, IndexError, KeyError) as exc:
         raise ValueError(f"not a valid Code128 value: {value!r}") from exc
+
+
+@lru_cache(maxsize=1)
+def _writer() -> object:
+    from barcode.writer import SVGWriter
+
+    return SVGWriter()
 
 
 def barcode_modules(value: str) -> str:

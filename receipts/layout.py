@@ -91,6 +91,12 @@ def printable(text: str, codec: str = "cp858") -> str:
     """
     if text.isascii() and text.isprintable():
         return text
+    return _printable_text(text, codec)
+
+
+@lru_cache(maxsize=1024)
+def _printable_text(text: str, codec: str) -> str:
+    # Cached whole: a shop's labels and footers are the same texts on every receipt.
     text = unicodedata.normalize("NFC", text)
     return "".join([_printable_char(char, codec) for char in text])
 

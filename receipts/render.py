@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -148,7 +149,14 @@ class _Page:
     def text(self, value: str) -> str:
         return printable(value, self.codec)
 
-    def lines(self, lines: list[str]) -> None:
+    def wrapped(self, text: str) -> Sequence[str]:
+        """A title's or footer's lines (cached: the same texts on every receipt of a shop)."""
+        try:
+            return _wrapped(text, self.codec, self.width)
+        except TypeError:  # unhashable, not text at all: wrapped (and refused) as ever
+            return wrap(self.text(text), self.width)
+
+    def lines(self, lines: Sequence[str]) -> None:
         self.printer._raw(("\n".join(lines) + "\n").encode(self.codec))
 
     def separator(self) -> None:
@@ -185,12 +193,16 @@ def render(
     if kick_drawer:
         printer.cashdraw(2)  # first, so the drawer opens while the receipt prints
 
-    _header(page, receipt)
+    if receipt.header:
+        try:
+            printer._raw(_header_bytes(profile, facts.codec, width, font, receipt.header))
+        except TypeError:  # an unhashable line, not text at all: laid out (and refused) as ever
+            _header(page, receipt.header)
     page.lines([""])
     if receipt.mark:
         _mark(page, receipt.mark)
     page.style(align="center", bold=True)
-    page.lines(wrap(page.text(receipt.title), width))
+    page.lines(page.wrapped(receipt.title))
     page.style(align="left", bold=False)
     page.separator()
     for section in receipt.sections:
@@ -200,13 +212,19 @@ def render(
     if receipt.footer:
         page.lines([""])
         page.style(align="center")
-        page.lines([line for text in receipt.footer for line in wrap(page.text(text), width)])
+        page.lines([line for text in receipt.footer for line in page.wrapped(text)])
         page.style(align="left")
     if cut:
         printer.cut()
     else:
         printer.print_and_feed(6)
     return printer.output
+
+
+@lru_cache(maxsize=512)
+def _wrapped(text: str, codec: str, width: int) -> tuple[str, ...]:
+    """A title's or footer's lines: the same texts on every receipt of a shop, wrapped once."""
+    return tuple(wrap(printable(text, codec), width))
 
 
 def _pin_code_page(printer: Any, facts: _ProfileFacts) -> None:
@@ -225,13 +243,21 @@ def _pin_code_page(printer: Any, facts: _ProfileFacts) -> None:
     magic.disabled = True
 
 
-def _header(page: _Page, receipt: Receipt) -> None:
-    if not receipt.header:
-        return
+@lru_cache(maxsize=64)
+def _header_bytes(profile: str, codec: str, width: int, font: int,
+                  header: tuple[str, ...]) -> bytes:
+    """The header block, the same on every receipt of a shop: laid out once per printer setup
+    and header (a config reload with another header or printer is another key)."""
+    printer = escpos_printer().Dummy(profile=profile)
+    _header(_Page(printer, codec, width, font), header)
+    return printer.output  # type: ignore[no-any-return]
+
+
+def _header(page: _Page, header: tuple[str, ...]) -> None:
     page.style(align="center", bold=True, double_height=True)
-    page.lines(wrap(page.text(receipt.header[0]), page.width))
+    page.lines(wrap(page.text(header[0]), page.width))
     page.style(bold=False, normal_textsize=True)
-    rest = [line for text in receipt.header[1:] for line in wrap(page.text(text), page.width)]
+    rest = [line for text in header[1:] for line in wrap(page.text(text), page.width)]
     if rest:
         page.lines(rest)
     page.style(align="left")
@@ -252,7 +278,7 @@ def _mark(page: _Page, mark: str) -> None:
 def _section(page: _Page, section: Section) -> None:
     if section.title:
         page.style(align="center", underline=1)
-        page.lines(wrap(page.text(section.title), page.width))
+        page.lines(page.wrapped(section.title))
         page.style(align="left", underline=0)
     plain: list[str] = []
     for row in section.rows:

@@ -26,6 +26,15 @@ ENTRY_FIELDS = (
 )
 
 
+def date_time_text(moment: datetime) -> str:
+    """`25/11/2026 10:30:00`: `moment.strftime("%d/%m/%Y %H:%M:%S")`, without strftime's format
+    parsing (every receipt prints one; tests/domain/test_time_text.py compares both)."""
+    if moment.year < 1000:  # strftime's %Y pads or not, as the C library does
+        return moment.strftime("%d/%m/%Y %H:%M:%S")
+    return "%02d/%02d/%d %02d:%02d:%02d" % (moment.day, moment.month, moment.year, moment.hour,
+                                            moment.minute, moment.second)
+
+
 @dataclass(frozen=True)
 class Entry:
     """One journal entry (a sale, a void, a shift event, a pay-in/out, a Z...)."""
@@ -63,7 +72,12 @@ class Entry:
     @classmethod
     def of(cls, row: Any, at: datetime) -> Entry:
         """A value copied from anything with the journal's columns (a ledger row)."""
-        fields: dict[str, Any] = {name: getattr(row, name) for name in ENTRY_FIELDS}
+        # A loaded column is in the row's __dict__, where its attribute would read it from
+        # (through the ORM's descriptor, at ten times the cost); anything else (not loaded,
+        # expired, a property) is read as an attribute.
+        stored = getattr(row, "__dict__", None) or {}
+        fields: dict[str, Any] = {name: stored[name] if name in stored else getattr(row, name)
+                                  for name in ENTRY_FIELDS}
         return cls(**fields, at=at)
 
     @property
@@ -73,7 +87,7 @@ class Entry:
 
     @property
     def amount_text(self) -> str:
-        return format_money(self.amount)
+        return format_money(self.amount_cents)  # céntimos: the same text as of self.amount
 
     @property
     def tendered(self) -> Decimal | None:
@@ -91,7 +105,7 @@ class Entry:
     @property
     def date_time_text(self) -> str:
         """`25/11/2026 10:30:00`: its date and time as slips and screens show them."""
-        return self.at.strftime("%d/%m/%Y %H:%M:%S")
+        return date_time_text(self.at)
 
     @property
     def hour_text(self) -> str:

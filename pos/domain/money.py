@@ -7,7 +7,7 @@ from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 
 from pos.domain.errors import ValidationError
-from pos.i18n import N_
+from pos.i18n import N_, babel_locale
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("1000000")
@@ -48,10 +48,14 @@ def from_cents(cents: int) -> Decimal:
 
 def format_money(amount: Decimal | int, locale: str | None = None) -> str:
     """`S/ 1,234.50` — the sol with two decimals, grouped per locale (Babel)."""
-    from pos.i18n import babel_locale  # lazy: pos.i18n loads the catalogue module
+    if isinstance(amount, int):  # céntimos: cached by the integer, no Decimal made per call
+        return _format_cents(amount, locale or babel_locale())
+    return _format_money(amount, locale or babel_locale())
 
-    value = from_cents(amount) if isinstance(amount, int) else amount
-    return _format_money(value, locale or babel_locale())
+
+@lru_cache(maxsize=4096)
+def _format_cents(cents: int, locale: str) -> str:
+    return _format_money(from_cents(cents), locale)
 
 
 @lru_cache(maxsize=4096)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -61,6 +62,10 @@ class ReceiptPrinter:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # The last config built, with what it was built from: the settings (immutable, a new
+        # object on a reload) and the printer path with `~` expanded (the one input outside
+        # them). Building it resolved the path and validated a dataclass at every receipt.
+        self._built: tuple[Settings, str, PrinterConfig] | None = None
 
     @property
     def kind(self) -> str:
@@ -71,13 +76,20 @@ class ReceiptPrinter:
         return self.config().checks_status
 
     def config(self) -> PrinterConfig:
-        p = self.settings.printer
-        return PrinterConfig(kind=p.kind, path=str(self.settings.printer_path), host=p.host,
-                             port=p.port, timeout=p.timeout, usb_vendor=p.usb_vendor,
-                             usb_product=p.usb_product, serial_port=p.serial_port,
-                             baudrate=p.baudrate, cups_name=p.cups_name, width=p.width,
-                             profile=p.profile, cash_drawer=p.cash_drawer,
-                             status_check=p.status_check)
+        settings = self.settings
+        p = settings.printer
+        expanded = os.path.expanduser(p.path)
+        built = self._built
+        if built is not None and built[0] is settings and built[1] == expanded:
+            return built[2]
+        config = PrinterConfig(kind=p.kind, path=str(settings.printer_path), host=p.host,
+                               port=p.port, timeout=p.timeout, usb_vendor=p.usb_vendor,
+                               usb_product=p.usb_product, serial_port=p.serial_port,
+                               baudrate=p.baudrate, cups_name=p.cups_name, width=p.width,
+                               profile=p.profile, cash_drawer=p.cash_drawer,
+                               status_check=p.status_check)
+        self._built = (settings, expanded, config)
+        return config
 
     def send(self, data: bytes) -> PrinterStatus | None:
         return receipts.send(self.config(), data)

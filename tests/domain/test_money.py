@@ -120,3 +120,13 @@ def test_more_than_two_decimals_says_so() -> None:
         with pytest.raises(ValidationError) as caught:
             parse_amount(text)
         assert "two decimals" in caught.value.msgid or "dos decimales" in str(caught.value)
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.sampled_from(["es_PE", "en_US"]))
+def test_cents_format_as_their_soles(cents: int, locale: str) -> None:
+    # format_money(int) has its own cache keyed by the integer: the text of the Decimal.
+    from pos.domain.money import _format_money
+
+    expected = _format_money.__wrapped__(from_cents(cents), locale)
+    assert format_money(cents, locale) == expected
+    assert format_money(from_cents(cents), locale) == expected

@@ -107,3 +107,31 @@ def test_grouping_partial_input(digits: str) -> None:
     grouped = group_phone(digits)
     assert grouped.replace(" ", "") == digits
     assert all(1 <= len(part) <= 3 for part in grouped.split(" ") if digits)
+
+
+@given(st.from_regex(r"9[0-9]{8}", fullmatch=True))
+def test_mobile_type_alone_decides_as_validity_and_type_did(digits: str) -> None:
+    # parse_phone asks phonenumbers for the number's type only: a mobile type is given to valid
+    # numbers alone, so the old check (is_valid_number and a mobile type) decides the same.
+    import phonenumbers
+
+    number = phonenumbers.parse(digits, "PE")
+    mobile = (phonenumbers.PhoneNumberType.MOBILE,
+              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+    before = phonenumbers.is_valid_number(number) and phonenumbers.number_type(number) in mobile
+    try:
+        parse_phone(digits)
+        accepted = True
+    except ValidationError:
+        accepted = False
+    assert accepted == before
+
+
+@given(st.from_regex(r"9[0-9]{8}", fullmatch=True))
+def test_the_number_checked_is_the_one_phonenumbers_parses(digits: str) -> None:
+    # parse_phone hands phonenumbers the number it would parse from the 9 digits, unparsed:
+    # the same object, so the same type and validity.
+    import phonenumbers
+
+    assert phonenumbers.PhoneNumber(country_code=51, national_number=int(digits)) == \
+        phonenumbers.parse(digits, "PE")

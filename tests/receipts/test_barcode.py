@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from receipts import barcode_modules, barcode_text
 from receipts.barcode import raster, validate
@@ -38,3 +40,13 @@ def test_raster_fits_paper() -> None:
     assert image.size == (384, 64) and image.mode == "1"
     with pytest.raises(ValueError):
         raster("X" * 80, 384)
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1,
+               max_size=80))
+def test_modules_are_python_barcodes_own(value: str) -> None:
+    # Built with one shared writer (build() never uses it): python-barcode's default object
+    # gives the same modules.
+    from barcode import Code128
+
+    assert barcode_modules(value) == Code128(value).build()[0]
