@@ -285,16 +285,16 @@ class SqliteReplay(Replay):
 
         super().__init__(captured, execute, printer)
 
+    def check(self) -> None:
+        """Every replayed sale was committed, with its outcome."""
+        (printed,) = self.conn.execute(
+            "SELECT count(*) FROM print_job WHERE ticket >= ? AND status = 'printed'",
+            (self.first_ticket,)).fetchone()
+        if printed != self.sales:
+            raise RuntimeError(f"{self.sales} sales replayed, {printed} printed")
+
     def close(self) -> None:
-        """Check that every replayed sale was committed with its outcome, and close."""
-        try:
-            (printed,) = self.conn.execute(
-                "SELECT count(*) FROM print_job WHERE ticket >= ? AND status = 'printed'",
-                (self.first_ticket,)).fetchone()
-            if printed != self.sales:
-                raise RuntimeError(f"{self.sales} sales replayed, {printed} printed")
-        finally:
-            self.conn.close()
+        self.conn.close()
 
 
 def psycopg_execute(conn: Any) -> Execute:
