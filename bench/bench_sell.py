@@ -21,7 +21,8 @@ Baselines, in the same process and the same temporary folder:
   the print job (the receipt's bytes, claimed), the durable COMMIT; the receipt appended to a
   file (open, write, close, as the file printer does); then the outcome's relaxed transaction
   (synchronous=NORMAL, BEGIN IMMEDIATE, UPDATE, COMMIT, synchronous=FULL). Captured, not
-  written down: when the app's statements change, the floor follows.
+  written down: when the app's statements change, the floor follows. (The capture wraps
+  `Tx.checkout` during that one untimed sale only; the timed sale runs unpatched.)
 
 The four are interleaved one by one (the order rotating), so a disk hiccup hits them alike.
 Medians and 95th percentiles. Rows:
