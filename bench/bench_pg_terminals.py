@@ -4,12 +4,14 @@ The app: each process is a terminal (its own series and file printer, the shared
 key file) doing what the TUI does for a sale — build_draft, sell with a request id, the
 preview (job_bytes) and print_job (send to the file printer, record the outcome; the job was
 claimed in the sale's own commit, `hold_print=True`, as the app's print worker has it).
-By hand: the same statements the app sends for that sale (as its Tx runs them, pos/ledger/tx.py:
-the terminal's advisory lock, the request-id lookup, the shift lookup, the chain head, the
-entry with its HMAC, the print job with its bytes and claim, all in one durable commit; the
-send; the outcome, committed with `synchronous_commit = off`; the preview reads nothing, it
-shows the bytes the process just committed), written with psycopg and no ORM, from as many
-processes.
+By hand: the same statements the app sends for that sale (bench/hand_sale.py: captured from
+one such sale of the app's, before the terminals start — the terminal's advisory lock, the
+request-id look-up, the shift check, the chain head, the entry, the print job with its bytes
+and claim, the durable commit; the outcome, committed with `SET LOCAL synchronous_commit =
+off`), sent with psycopg and no ORM from as many processes, each on its own terminal's chain;
+with the Python any correct sale needs (the entry's HMAC over its canonical JSON, the job's
+MAC) and the receipt appended to a file between the two transactions; the preview reads
+nothing, it shows the bytes the process just committed.
 Aggregate sales/s = all sales over the slowest process's selling time (they start together).
 
 Goal (issue 12): the app at least 0.7x the hand-written SQL with 4 processes; also the
@@ -23,10 +25,8 @@ fsync ON: a benchmark must pay for durable commits. Uses $POS_TEST_PG_URL instea
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import os
+import pickle
 import tempfile
 import time
 import uuid
@@ -41,6 +41,7 @@ TERMINALS = (1, 4)
 SALES = 500
 GOAL = 0.7
 GOAL_RATE = 300.0
+CAPTURED = "captured.pickle"  # the app's statements for one sale (bench/hand_sale.py)
 
 
 @contextmanager
@@ -100,6 +101,17 @@ def _open_shop(url: str, series: str, folder: Path) -> Any:
                                     str(folder / f"{series}.toml"), folder))
 
 
+def clerk_sale(shop: Any, clerk: Any, amount: int) -> None:
+    """One top-up the way the TUI makes it: a request id, the preview, printed."""
+    draft = shop.build_draft(operator="claro", phone="987 654 321", amount=str(amount),
+                             method="cash", tendered=str(amount + 5))
+    sale = shop.sell(clerk, draft, request_id=uuid.uuid4().hex, print_now=False,
+                     hold_print=True)
+    shop.job_bytes(sale.job_id)
+    if not shop.print_job(sale.job_id).printed:
+        raise RuntimeError(f"{sale.ticket} did not print")
+
+
 def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
                  results: Any) -> None:
     """One terminal process selling `count` top-ups the way the clerk does."""
@@ -117,97 +129,55 @@ def app_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
         barrier.wait(timeout=120)
         started, cpu = time.perf_counter(), time.process_time()
         for i in range(count):
-            amount = 5 + i % 20
-            draft = shop.build_draft(operator="claro", phone="987 654 321", amount=str(amount),
-                                     method="cash", tendered=str(amount + 5))
-            sale = shop.sell(clerk, draft, request_id=uuid.uuid4().hex, print_now=False,
-                             hold_print=True)
-            shop.job_bytes(sale.job_id)
-            if not shop.print_job(sale.job_id).printed:
-                raise RuntimeError(f"{sale.ticket} did not print")
+            clerk_sale(shop, clerk, 5 + i % 20)
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         shop.close()
         results.put((series, count, elapsed, None, cpu))
 
 
-ENTRY_COLUMNS = [
-    "series", "seq", "ticket", "kind", "created_at", "business_date", "clerk", "operator",
-    "phone", "amount_cents", "method", "tendered_cents", "change_cents", "card_brand",
-    "card_last4", "card_auth", "op_number", "id_type", "id_masked", "id_digest", "id_number",
-    "ref_ticket", "reason", "request_id", "data", "period", "prev_hash", "hash"]
-
-
 def hand_terminal(url: str, series: str, base_dir: str, count: int, barrier: Any,
                   results: Any) -> None:
-    """The same SQL as app_terminal's sale, by hand with psycopg."""
+    """The same SQL as app_terminal's sale, by hand with psycopg: the statements the app sent
+    for one such sale, captured (`_prepare`), replayed on this terminal's own chain."""
     import psycopg
 
+    from bench.hand_sale import Replay, psycopg_execute
+
     with reporting_failure(series, barrier, results):
-        key = bytes.fromhex((Path(base_dir) / "ledger.key").read_text().strip())
-        receipt = b"\x1b@" + b"x" * 1070  # the size of a rendered sale receipt
-        printer = os.open(Path(base_dir) / f"{series}.bin",
-                          os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        folder = Path(base_dir)
+        captured = pickle.loads((folder / CAPTURED).read_bytes())
+        key = bytes.fromhex((folder / "ledger.key").read_text().strip())
         conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
-        insert_entry = (f"INSERT INTO journal_entry ({', '.join(ENTRY_COLUMNS)}) VALUES "
-                        f"({', '.join(['%s'] * len(ENTRY_COLUMNS))})")
+        sale = Replay(captured, psycopg_execute(conn), folder / f"{series}.bin", series=series,
+                      key=key)
         barrier.wait(timeout=120)
         started, cpu = time.perf_counter(), time.process_time()
-        for i in range(count):
-            now = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime())
-            request_id = uuid.uuid4().hex
-            with conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"journal:{series}",))
-                conn.execute("SELECT *, (SELECT min(j.id) FROM print_job j WHERE j.ticket = "
-                             "e.ticket) FROM journal_entry e WHERE e.request_id = %s",
-                             (request_id,)).fetchall()
-                conn.execute("SELECT (SELECT max(seq) FROM journal_entry WHERE series = %(s)s "
-                             "AND kind = 'shift_open'), (SELECT max(seq) FROM journal_entry "
-                             "WHERE series = %(s)s AND kind = 'shift_close')",
-                             {"s": series}).fetchone()
-                head = conn.execute(
-                    "SELECT seq, hash, created_at, (SELECT count(*) FROM journal_entry WHERE "
-                    "series = %(s)s AND kind = 'z') FROM journal_entry WHERE series = %(s)s "
-                    "ORDER BY seq DESC LIMIT 1", {"s": series}).fetchone()
-                seq, prev = (head[0] + 1, head[1]) if head else (1, "0" * 64)
-                amount = (5 + i % 20) * 100
-                row: dict[str, Any] = dict.fromkeys(ENTRY_COLUMNS) | {
-                    "series": series, "seq": seq, "ticket": f"{series}-{seq:08d}",
-                    "kind": "sale", "created_at": now, "business_date": now[:10],
-                    "clerk": "Ana", "operator": "claro", "phone": "987654321",
-                    "amount_cents": amount, "method": "cash", "tendered_cents": amount + 500,
-                    "change_cents": 500, "request_id": request_id,
-                    "period": 1 + (head[3] if head else 0), "prev_hash": prev}
-                del row["hash"]
-                row["hash"] = hmac.new(key, json.dumps(
-                    row, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(),
-                    hashlib.sha256).hexdigest()
-                conn.execute(insert_entry, [row[c] for c in ENTRY_COLUMNS])
-                # The receipt's bytes (MAC'd) and this process's claim, in the same commit.
-                mac = hmac.new(key, b"sale" + receipt, hashlib.sha256).hexdigest()
-                claim = uuid.uuid4().hex
-                job = conn.execute(
-                    "INSERT INTO print_job (series, ticket, kind, data, status, attempts, mac, "
-                    "claim, claimed_at, last_error, created_at) VALUES (%s, %s, 'sale', %s, "
-                    "'sending', 1, %s, %s, %s, NULL, %s) RETURNING id",
-                    (series, row["ticket"], receipt, mac, claim, now, now)).fetchone()[0]
-            # The preview shows the bytes this process just committed: no read.
-            os.write(printer, receipt)
-            with conn.transaction():  # the outcome, without waiting for the disk
-                conn.execute("SET LOCAL synchronous_commit = off")
-                conn.execute("UPDATE print_job SET status = 'printed', claim = NULL, "
-                             "last_error = NULL, printed_at = %s WHERE id = %s AND "
-                             "claim = %s AND status = 'sending'", (now, job, claim))
+        for _ in range(count):
+            sale()
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+        printed = conn.execute("SELECT count(*) FROM print_job WHERE series = %s AND "
+                               "status = 'printed'", (series,)).fetchone()
         conn.close()
-        os.close(printer)
+        if printed is None or printed[0] != count:
+            raise RuntimeError(f"{count} sales replayed, {printed} printed")
         results.put((series, count, elapsed, None, cpu))
 
 
-def _prepare(url: str, folder: Path) -> None:
-    """Migrate, create the shared key and the clerk, before the terminals start."""
+def _prepare(url: str, folder: Path, capture: bool) -> None:
+    """Migrate, create the shared key and the clerk, before the terminals start; to `capture`,
+    make one clerk's sale on terminal R000 and keep the statements the app sent for it."""
+    from decimal import Decimal
+
+    from bench.hand_sale import capture as capture_sale
+
     shop = _open_shop(url, "R000", folder)
     try:
         shop.add_clerk("Ana", "manager", "2468")
+        if capture:
+            clerk = shop.login("Ana", "2468")
+            shop.open_shift(clerk, Decimal(0), print_now=False)
+            captured = capture_sale(shop, lambda: clerk_sale(shop, clerk, 5))
+            (folder / CAPTURED).write_bytes(pickle.dumps(captured))
     finally:
         shop.close()
 
@@ -220,7 +190,7 @@ def _rate(pg: Any, worker: Callable[..., None], terminals: int,
 
     with database(pg) as url, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        _prepare(url, folder)
+        _prepare(url, folder, capture=worker is hand_terminal)
         ctx = multiprocessing.get_context("spawn")
         barrier = ctx.Barrier(terminals)
         results = ctx.Queue()
