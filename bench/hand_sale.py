@@ -1,8 +1,8 @@
 """The SQL one sale needs: the app's own statements, captured from the app and replayed by hand.
 
 `capture(shop, sale)` runs `sale()` once, untimed, while it records every statement the shop's
-write transactions send on the driver's connection (pos/ledger/tx.py: `Tx.checkout` is how a
-sale and its print outcome reach the database), with their parameters, in order. On SQLite:
+write transactions send on the driver's connection (pos/ledger/tx.py: `Connections.tx` is how
+a sale and its print outcome reach the database), with their parameters, in order. On SQLite:
 BEGIN IMMEDIATE, the request-id look-up, the shift check, the chain head, the entry, the print
 job (its bytes, claimed), COMMIT; then PRAGMA synchronous=NORMAL, BEGIN IMMEDIATE, the
 outcome's UPDATE, COMMIT, PRAGMA synchronous=FULL. On PostgreSQL the same, with the terminal's
@@ -98,20 +98,20 @@ class _Recorder:
 
 @contextmanager
 def _recording(log: list[Statement]) -> Iterator[None]:
-    from pos.ledger.tx import Tx
+    from pos.ledger.tx import Connections
 
-    original = Tx.__dict__["checkout"]
+    original = Connections.tx
 
-    def checkout(cls: type[Tx], engine: Any) -> Tx:
-        tx = original.__func__(cls, engine)
-        tx.driver = _Recorder(tx.driver, log)
-        return tx
+    def tx(self: Connections) -> Any:
+        found = original(self)
+        found.driver = _Recorder(found.driver, log)
+        return found
 
-    Tx.checkout = classmethod(checkout)  # type: ignore[method-assign, assignment]
+    Connections.tx = tx  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Tx.checkout = original  # type: ignore[method-assign]
+        Connections.tx = original  # type: ignore[method-assign]
 
 
 @contextmanager
@@ -155,6 +155,9 @@ def capture(shop: Any, sale: Callable[[], Any]) -> Captured:
     statements: list[Statement] = []
     trace: list[str] = []
     postgres = shop.engine.dialect.name == "postgresql"
+    # The terminal keeps its write connection between transactions: given back first, so the
+    # capture's connection is checked out anew and traced (the trace follows the checkout).
+    shop.terminal.connections.close()
     with _recording(statements):
         if postgres:
             sale()
