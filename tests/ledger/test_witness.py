@@ -135,3 +135,57 @@ def test_the_head_record_of_earlier_versions_is_read_once(tmp_path: Path) -> Non
     key_file.with_name("ledger.key.R001.head").write_bytes(record.ljust(512))
     assert read_legacy_head(key_file, KEY, "R001") == Head("R001", 7, "a" * 64)
     assert read_legacy_head(key_file, b"x" * 32, "R001") is None
+
+
+def test_a_burst_of_lines_shares_its_syncs_and_flush_syncs_them_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back-to-back sales: lines appended within SYNC_EVERY of the last sync share the next
+    one (the ledger's own commit no longer competes with an fsync of the witness per sale);
+    each line is in the file at once (a killed process loses none), and flush() — close()
+    too — leaves none unsynced."""
+    import os
+    import threading
+
+    import pos.ledger.witness as witness_module
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        if threading.current_thread().name == "witness-sync":
+            synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(witness_module, "SYNC_EVERY", 3600.0)  # the whole test is one burst
+    monkeypatch.setattr(os, "fsync", counting)
+    w = log(tmp_path)
+    for seq in range(1, 51):
+        w.append("J", Head("R001", seq, f"{seq:064x}"))
+        assert read_witness(w.path, KEY, "R001").journal == Head("R001", seq, f"{seq:064x}")
+    w.flush()
+    assert 1 <= len(synced) <= 2  # the first line's wake, then flush's: not one per line
+    assert w._pending == 0  # every line synced
+    w.append("J", Head("R001", 51, f"{51:064x}"))
+    w.close()
+    assert w._pending == 0
+    assert read_witness(w.path, KEY, "R001").journal == Head("R001", 51, f"{51:064x}")
+
+
+def test_lines_further_apart_than_sync_every_each_wake_the_sync(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pos.ledger.witness as witness_module
+
+    monkeypatch.setattr(witness_module, "SYNC_EVERY", 0.0)  # every line is "later"
+    w = log(tmp_path)
+    woken: list[int] = []
+    real_set = w._dirty.set
+
+    def counting_set() -> None:
+        woken.append(1)
+        real_set()
+
+    monkeypatch.setattr(w._dirty, "set", counting_set)
+    for seq in range(1, 6):
+        w.append("J", Head("R001", seq, f"{seq:064x}"))
+    assert len(woken) == 5
+    w.close()
