@@ -274,7 +274,8 @@ class SqliteReplay(Replay):
     """The captured sale's statements on a plain sqlite3 connection to `ledger` (the captured
     sale's own: its schema, indexes, triggers and chain), with the app's pragmas."""
 
-    def __init__(self, ledger: Path, printer: Path, captured: Captured) -> None:
+    def __init__(self, ledger: Path, printer: Path, captured: Captured, *,
+                 key: bytes | None = None) -> None:
         conn = self.conn = sqlite3.connect(ledger, timeout=10, isolation_level=None,
                                            check_same_thread=False)
         for name, value in captured.pragmas.items():
@@ -286,7 +287,7 @@ class SqliteReplay(Replay):
             cur.close()
             return found
 
-        super().__init__(captured, execute, printer)
+        super().__init__(captured, execute, printer, key=key)
 
     def check(self) -> None:
         """Every replayed sale was committed, with its outcome."""
