@@ -54,8 +54,12 @@ def live_nodes() -> int:
 
 
 async def settled(app: Any, pilot: Any) -> None:
-    """Notifications dismissed (a toast lives for seconds of wall time: how many are on screen
-    depends on how fast the sales went, not on a leak), then a full collection."""
+    """The print workers done (on a loaded machine the last receipt's worker can post its
+    toast after the count), notifications dismissed (a toast lives for seconds of wall time:
+    how many are on screen depends on how fast the sales went, not on a leak), then a full
+    collection."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
     app.clear_notifications()
     await pilot.pause()
     gc.collect()
