@@ -16,12 +16,13 @@ the paper Z's chain code and off-machine backups are the anchor against them.
 Durability: a line is written with one append (it survives the process being killed) and
 fsynced off the sell path (`WitnessLog`, a background sync; `close()` waits for it). Lines
 appended less than `SYNC_EVERY` after the last sync was started share the next one (the next
-append after that, or `flush`/`close`): back-to-back sales no longer pay an fsync of the
-witness each, which competed with the ledger's own durable commit for the disk (~0.17 ms a
-sale). After a power cut the witness can only be *behind* the durable ledger (the commit comes
-first), which the check accepts and the next start catches up; a torn last line is ignored,
-never an alarm. Until the kernel writes them back by itself (seconds), the lines of such a
-burst are on the same footing as one whose sync had not finished: the witness is behind.
+append after that, `flush`/`close`, or `SYNC_EVERY` after the last sync, whichever comes
+first): back-to-back sales no longer pay an fsync of the witness each, which competed with the
+ledger's own durable commit for the disk (~0.17 ms a sale). After a power cut the witness can
+only be *behind* the durable ledger (the commit comes first), which the check accepts and the
+next start catches up; a torn last line is ignored, never an alarm. Until that shared sync,
+the lines of such a burst are on the same footing as one whose sync had not finished: the
+witness is behind.
 """
 
 from __future__ import annotations
@@ -230,8 +231,19 @@ class WitnessLog:
         return self._fd
 
     def _sync_loop(self) -> None:
+        watching = False  # a sync was started less than SYNC_EVERY ago: lines may share it
         while not self._closing:
-            self._dirty.wait()
+            # After a sync, wait SYNC_EVERY at most: the lines appended meanwhile did not wake
+            # this thread (a burst's), and are synced when it ends, never left to the kernel's
+            # own writeback (~30 s) when the shop goes quiet. (Where the monotonic clock does
+            # not move, the wait lasts until the next wake: a due append, flush or close.)
+            if not self._dirty.wait(SYNC_EVERY if watching else None):
+                with self._synced:
+                    if self._pending <= 0:  # quiet: the next append wakes this thread
+                        self._woken = None
+                        watching = False
+                        continue
+                    self._woken = time.monotonic()  # the lines from here on share the next
             self._dirty.clear()
             with self._synced:
                 done = self._pending
@@ -244,6 +256,7 @@ class WitnessLog:
             with self._synced:
                 self._pending -= done
                 self._synced.notify_all()
+            watching = True
 
     def flush(self, timeout: float = 10.0) -> None:
         """Wait until every appended line is on disk."""

@@ -269,6 +269,58 @@ def test_a_sale_after_its_kept_connection_idled_and_was_dropped(
     pg_shop.verify()
 
 
+def test_no_sale_commits_without_waiting_for_the_disk_while_print_state_is_written(
+        pg_shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The print worker's relaxed writes (SET LOCAL synchronous_commit = off) on the terminal's
+    kept connection never reach a sale: read inside each transaction, just before its COMMIT,
+    every chained commit says `on`, while sales and print state are written at once."""
+    from pos.domain.results import ClerkView
+    from pos.ledger.tx import Tx
+
+    levels: list[tuple[bool, str]] = []
+    real_commit = Tx.commit
+
+    def commit(self: Tx) -> None:
+        chained = "pos_head" in self.info or "pos_event_head" in self.info
+        found = self.one("SELECT current_setting('synchronous_commit')")
+        assert found is not None
+        levels.append((chained, found[0]))
+        real_commit(self)
+
+    monkeypatch.setattr(Tx, "commit", commit)
+    draft = pg_shop.build_draft(operator="claro", phone="987654321", amount="10",
+                                method="cash", id_spec="dni:12345678")
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def seller() -> None:
+        try:
+            for n in range(15):
+                pg_shop.sell(ClerkView("Juan", "clerk"), draft, request_id=f"mixed-{n}")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def print_state() -> None:
+        try:
+            while not done.is_set():
+                pg_shop.terminal.write_tx(lambda tx: tx.one("SELECT 1"), relaxed=True)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=seller), threading.Thread(target=print_state)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    chained = [level for is_chained, level in levels if is_chained]
+    assert len(chained) >= 15 and set(chained) == {"on"}
+    assert "off" in {level for is_chained, level in levels if not is_chained}  # print state
+    pg_shop.verify()
+
+
 class AnswerCutter:
     """A loopback TCP proxy in front of the server. Armed, it lets the next COMMIT through,
     then swallows the server's answer and closes the client's connection: the sale is kept,

@@ -214,6 +214,55 @@ def test_threads_writing_at_once_share_the_kept_connection_safely(shop: Any) -> 
     assert shop.verify().entries == _rows(_ledger(shop), "journal_entry") >= 30
 
 
+def test_no_chained_commit_runs_relaxed_while_print_state_is_written_at_once(
+        shop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sale screen sells while the print worker writes relaxed print state on the same
+    terminal, as fast as it can: every commit that appends to a chain (a sale) is made at
+    synchronous=FULL, whichever connection (kept or the pool's) it ran on. The level is read
+    inside each transaction, just before its real COMMIT."""
+    import threading
+
+    levels: list[tuple[bool, bool, int]] = []
+    real_commit = Tx.commit
+
+    def commit(self: Tx) -> None:
+        chained = "pos_head" in self.info or "pos_event_head" in self.info
+        levels.append((chained, self._relaxed, self.one("PRAGMA synchronous")[0]))
+        real_commit(self)
+
+    monkeypatch.setattr(Tx, "commit", commit)
+    draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
+                             tendered="20", id_spec="dni:12345678")
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def seller() -> None:
+        try:
+            for _ in range(20):
+                shop.sell(JUAN, draft)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def print_state() -> None:
+        try:
+            while not done.is_set():
+                shop.terminal.write_tx(lambda tx: tx.one("SELECT 1"), relaxed=True)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=seller), threading.Thread(target=print_state)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sum(1 for chained, _, _ in levels if chained) >= 20
+    assert {level for _, relaxed, level in levels if relaxed} == {1}  # NORMAL, the print state
+    assert {level for _, relaxed, level in levels if not relaxed} == {2}  # FULL, every other
+
+
 def test_a_relaxed_write_tx_may_not_append_to_a_chain(shop: Any) -> None:
     terminal = shop.terminal
     path = _ledger(shop)

@@ -189,3 +189,48 @@ def test_lines_further_apart_than_sync_every_each_wake_the_sync(
         w.append("J", Head("R001", seq, f"{seq:064x}"))
     assert len(woken) == 5
     w.close()
+
+
+def _timed_waits_end() -> bool:
+    """False under libfaketime faking the monotonic clock too (CI fakes only the wall clock,
+    FAKETIME_DONT_FAKE_MONOTONIC=1): there no timed wait ever ends."""
+    import os
+
+    return ("faketime" not in os.environ.get("LD_PRELOAD", "")
+            or os.environ.get("FAKETIME_DONT_FAKE_MONOTONIC") == "1")
+
+
+def test_a_burst_line_is_synced_without_a_later_append_or_flush(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last line of a burst (appended within SYNC_EVERY of the sync before it, so it does
+    not wake the sync) is synced by the sync thread itself once the shop goes quiet: it is not
+    left unsynced until the next sale, a flush or the kernel's own writeback (~30 s), which a
+    power cut in between would lose."""
+    import os
+    import threading
+    import time
+
+    import pos.ledger.witness as witness_module
+
+    if not _timed_waits_end():
+        pytest.skip("libfaketime fakes the monotonic clock: no timed wait ends")
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        if threading.current_thread().name == "witness-sync":
+            synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(witness_module, "SYNC_EVERY", 0.05)
+    monkeypatch.setattr(os, "fsync", counting)
+    w = log(tmp_path)
+    w.append("J", Head("R001", 1, "1" * 64))  # wakes the sync
+    with w._synced:
+        assert w._synced.wait_for(lambda: w._pending == 0, 10)
+        w._woken = time.monotonic()  # the next line comes "within SYNC_EVERY" of that sync
+    w.append("J", Head("R001", 2, "2" * 64))
+    with w._synced:  # nothing else happens: no append, no flush
+        assert w._synced.wait_for(lambda: w._pending == 0, 10), "the burst's line was never synced"
+    assert len(synced) == 2  # the sync thread's own: the first line's, then the burst's
+    w.close()
