@@ -20,6 +20,7 @@ import pytest
 from tests.conftest import open_test_shift
 
 from tests.faults.crash import SEED, Seller, check_ledger, kill_after, write_config
+from tests.selling import sell_beside_print_state
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -290,30 +291,7 @@ def test_no_sale_commits_without_waiting_for_the_disk_while_print_state_is_writt
     monkeypatch.setattr(Tx, "commit", commit)
     draft = pg_shop.build_draft(operator="claro", phone="987654321", amount="10",
                                 method="cash", id_spec="dni:12345678")
-    errors: list[BaseException] = []
-    done = threading.Event()
-
-    def seller() -> None:
-        try:
-            for n in range(15):
-                pg_shop.sell(ClerkView("Juan", "clerk"), draft, request_id=f"mixed-{n}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            done.set()
-
-    def print_state() -> None:
-        try:
-            while not done.is_set():
-                pg_shop.terminal.write_tx(lambda tx: tx.one("SELECT 1"), relaxed=True)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=seller), threading.Thread(target=print_state)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = sell_beside_print_state(pg_shop, ClerkView("Juan", "clerk"), draft, 15, "mixed")
     assert errors == []
     chained = [level for is_chained, level in levels if is_chained]
     assert len(chained) >= 15 and set(chained) == {"on"}

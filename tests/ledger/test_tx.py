@@ -21,6 +21,7 @@ from pos.domain.results import ClerkView
 from pos.ledger import journal
 from pos.ledger.errors import LedgerError
 from pos.ledger.tx import Connections, Tx, _pg
+from tests.selling import sell_beside_print_state
 
 
 JUAN = ClerkView("Juan", "clerk")
@@ -220,8 +221,6 @@ def test_no_chained_commit_runs_relaxed_while_print_state_is_written_at_once(
     terminal, as fast as it can: every commit that appends to a chain (a sale) is made at
     synchronous=FULL, whichever connection (kept or the pool's) it ran on. The level is read
     inside each transaction, just before its real COMMIT."""
-    import threading
-
     levels: list[tuple[bool, bool, int]] = []
     real_commit = Tx.commit
 
@@ -233,30 +232,7 @@ def test_no_chained_commit_runs_relaxed_while_print_state_is_written_at_once(
     monkeypatch.setattr(Tx, "commit", commit)
     draft = shop.build_draft(operator="claro", phone="987654321", amount="20", method="cash",
                              tendered="20", id_spec="dni:12345678")
-    errors: list[BaseException] = []
-    done = threading.Event()
-
-    def seller() -> None:
-        try:
-            for _ in range(20):
-                shop.sell(JUAN, draft)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            done.set()
-
-    def print_state() -> None:
-        try:
-            while not done.is_set():
-                shop.terminal.write_tx(lambda tx: tx.one("SELECT 1"), relaxed=True)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=seller), threading.Thread(target=print_state)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = sell_beside_print_state(shop, JUAN, draft, 20)
     assert errors == []
     assert sum(1 for chained, _, _ in levels if chained) >= 20
     assert {level for _, relaxed, level in levels if relaxed} == {1}  # NORMAL, the print state

@@ -143,21 +143,12 @@ def test_a_burst_of_lines_shares_its_syncs_and_flush_syncs_them_all(
     one (the ledger's own commit no longer competes with an fsync of the witness per sale);
     each line is in the file at once (a killed process loses none), and flush() — close()
     too — leaves none unsynced."""
-    import os
-    import threading
 
     import pos.ledger.witness as witness_module
 
-    synced: list[int] = []
-    real_fsync = os.fsync
-
-    def counting(fd: int) -> None:
-        if threading.current_thread().name == "witness-sync":
-            synced.append(fd)
-        real_fsync(fd)
+    synced = _count_witness_syncs(monkeypatch)
 
     monkeypatch.setattr(witness_module, "SYNC_EVERY", 3600.0)  # the whole test is one burst
-    monkeypatch.setattr(os, "fsync", counting)
     w = log(tmp_path)
     for seq in range(1, 51):
         w.append("J", Head("R001", seq, f"{seq:064x}"))
@@ -206,24 +197,15 @@ def test_a_burst_line_is_synced_without_a_later_append_or_flush(
     not wake the sync) is synced by the sync thread itself once the shop goes quiet: it is not
     left unsynced until the next sale, a flush or the kernel's own writeback (~30 s), which a
     power cut in between would lose."""
-    import os
-    import threading
     import time
 
     import pos.ledger.witness as witness_module
 
     if not _timed_waits_end():
         pytest.skip("libfaketime fakes the monotonic clock: no timed wait ends")
-    synced: list[int] = []
-    real_fsync = os.fsync
-
-    def counting(fd: int) -> None:
-        if threading.current_thread().name == "witness-sync":
-            synced.append(fd)
-        real_fsync(fd)
+    synced = _count_witness_syncs(monkeypatch)
 
     monkeypatch.setattr(witness_module, "SYNC_EVERY", 0.05)
-    monkeypatch.setattr(os, "fsync", counting)
     w = log(tmp_path)
     w.append("J", Head("R001", 1, "1" * 64))  # wakes the sync
     with w._synced:
@@ -234,3 +216,20 @@ def test_a_burst_line_is_synced_without_a_later_append_or_flush(
         assert w._synced.wait_for(lambda: w._pending == 0, 10), "the burst's line was never synced"
     assert len(synced) == 2  # the sync thread's own: the first line's, then the burst's
     w.close()
+
+
+def _count_witness_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The file descriptors the witness's sync thread fsyncs, from here on."""
+    import os
+    import threading
+
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting(fd: int) -> None:
+        if threading.current_thread().name == "witness-sync":
+            synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    return synced
