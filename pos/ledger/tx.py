@@ -140,25 +140,23 @@ class Tx:
         if pooled is None:
             return
         driver = self.driver
+        # (invalidate() closes the driver connection and hands the pool its slot back.)
         if self.postgres and (driver.closed or getattr(driver, "broken", False)):
             # The server went away: discard the connection quietly (the pool's reset would
             # only fail on it), as a Session does on a disconnect.
             self.lost = True
             pooled.invalidate()
-            pooled.close()
             return
         idle = self._idle()
         if self._relaxed:
             if not idle:  # its rollback failed: closing the connection rolls it back
                 pooled.invalidate()
-                pooled.close()
                 return
             try:
                 driver.execute(f"PRAGMA synchronous={DURABLE_SQLITE}")
                 self._relaxed = False
             except BaseException:
                 pooled.invalidate()  # never hand a relaxed connection out again
-                pooled.close()
                 raise
         if idle and self._keeper is not None and self._keeper.keep(pooled):
             return
